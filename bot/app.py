@@ -1,0 +1,89 @@
+"""The application factory: `build_application(settings)` wires PTB, storage and jobs."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, BotCommandScopeAllPrivateChats
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, translator
+from bot.jobs import IDLE_TICK_SECONDS, close_idle_flows
+from bot.processing import PerUserUpdateProcessor
+from bot.services_container import AppServices
+from bot.storage.db import Database
+from handlers import build_handlers
+from handlers.errors import on_error
+
+log = logging.getLogger(__name__)
+
+COMMANDS = (
+    ("start", N_("Mulai, atau kembali ke menu")),
+    ("lapor", N_("Laporkan keadaan usaha")),
+    ("bahasa", N_("Ganti bahasa")),
+    ("bantuan", N_("Bantuan")),
+    ("batal", N_("Batalkan langkah yang sedang berjalan")),
+)
+
+
+def build_application(
+    settings: Settings, *, clock: Clock | None = None, db: Database | None = None
+) -> Application:  # type: ignore[type-arg]
+    """Build the bot: HTTP to the configured Bot API, per-user ordered processing, one router."""
+    services = AppServices(
+        settings=settings, db=db or Database(settings.database_url), clock=clock or SystemClock()
+    )
+    api = settings.telegram_api_url
+    application = (
+        ApplicationBuilder()
+        .token(settings.token())
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.timezone))
+        .concurrent_updates(PerUserUpdateProcessor(64))
+        .rate_limiter(
+            AIORateLimiter(overall_max_rate=settings.rate_limit_per_second, max_retries=3)
+        )
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    application.bot_data["services"] = services
+    for handler in build_handlers(services):
+        application.add_handler(handler)
+    application.add_error_handler(on_error)
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(
+        _idle_tick, interval=IDLE_TICK_SECONDS, first=IDLE_TICK_SECONDS, name="idle-flows"
+    )
+    return application
+
+
+def services_of(application: Application) -> AppServices:  # type: ignore[type-arg]
+    """The services an application was built with."""
+    services = application.bot_data["services"]
+    assert isinstance(services, AppServices)
+    return services
+
+
+async def _idle_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await close_idle_flows(services_of(context.application), context.bot)
+
+
+async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+    """Register the command list in every language."""
+    for language in LANGUAGES:
+        t = translator(language)
+        commands = [BotCommand(name, t.gettext(text)) for name, text in COMMANDS]
+        scope = BotCommandScopeAllPrivateChats()
+        await application.bot.set_my_commands(commands, scope=scope, language_code=language)
+        if language == DEFAULT_LANGUAGE:
+            await application.bot.set_my_commands(commands, scope=scope)
+
+
+async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    """Close the database pool."""
+    await services_of(application).db.dispose()

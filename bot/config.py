@@ -1,0 +1,92 @@
+"""Settings, read from the environment and an optional `.env` file."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./berdaya.db"
+# Telegram tokens look like "<bot id>:<secret>"; the secret is 35 chars for real bots.
+_TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{10,}$")
+
+
+class Settings(BaseSettings):
+    """Everything Berdaya can be told from the outside. Field names map to env variables."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    database_url: str = DEFAULT_DATABASE_URL
+    berdaya_timezone: str = "Asia/Jakarta"
+    berdaya_admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    # Flood control toward the Bot API; 0 turns the overall limiter off (the emulator in tests).
+    rate_limit_per_second: float = Field(default=30.0, ge=0)
+    # Idle minutes after which an open flow is closed and its draft kept.
+    flow_idle_minutes: int = Field(default=30, ge=1)
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _TOKEN_RE.match(value.get_secret_value()):
+            raise ValueError("does not look like a bot token (expected <digits>:<secret>)")
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _url_shape(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("berdaya_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("is not a known IANA timezone") from exc
+        return value
+
+    @field_validator("berdaya_admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            if not all(p.isdigit() for p in parts):
+                raise ValueError("must be comma-separated Telegram user ids")
+            return tuple(int(p) for p in parts)
+        if isinstance(value, int):
+            return (value,)
+        return value
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        """The configured timezone (WIB by default)."""
+        return ZoneInfo(self.berdaya_timezone)
+
+    def token(self) -> str:
+        """The bot token, or a SettingsError naming TELEGRAM_BOT_TOKEN when it is missing."""
+        if self.telegram_bot_token is None:
+            raise SettingsError("TELEGRAM_BOT_TOKEN is not set: get one from @BotFather")
+        return self.telegram_bot_token.get_secret_value()
+
+
+class SettingsError(Exception):
+    """A setting is missing or wrong; the message names it and fits on one line."""
+
+
+def load_settings() -> Settings:
+    """Read the settings, turning a validation failure into a one-line SettingsError."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        raise SettingsError(f"{name}: {first['msg']}") from None

@@ -1,0 +1,132 @@
+"""Catalog maintenance: `python -m bot.i18n_tools [extract|update|check]` (or `dev.py i18n`).
+
+- extract: scan bot/, handlers/ and conversations/ for _(), N_() and ngettext() into messages.pot
+- update: merge the template into each language's .po (Indonesian msgstr = msgid, since the
+  source strings are Indonesian); then list what still needs a translator
+- check: exit 1 if the template is stale or any catalog lacks a translation
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, LOCALES_DIR, po_path
+
+ROOT = LOCALES_DIR.parent
+SOURCE_DIRS = ("bot", "handlers", "conversations")
+POT = LOCALES_DIR / "messages.pot"
+_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+
+
+def extract() -> Catalog:
+    """Every translatable string in the code, as a template catalog."""
+    catalog = Catalog(project="Berdaya", msgid_bugs_address="", charset="utf-8")
+    for directory in SOURCE_DIRS:
+        for _file, _line, message, comments, context in extract_from_dir(
+            ROOT / directory, keywords=DEFAULT_KEYWORDS, comment_tags=("TRANSLATORS:",)
+        ):
+            if directory == "bot" and str(_file).startswith("emulator"):
+                continue
+            catalog.add(message, None, auto_comments=comments, context=context)
+    return catalog
+
+
+def _ids(catalog: Catalog) -> set[object]:
+    return {message.id for message in catalog if message.id}
+
+
+def _read(path: Path, locale: str | None = None) -> Catalog:
+    with path.open("rb") as fh:
+        return read_po(fh, locale=locale)
+
+
+def _write(path: Path, catalog: Catalog) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as fh:
+        write_po(fh, catalog, omit_header=False, no_location=True, sort_output=True, width=100)
+
+
+def update() -> dict[str, list[str]]:
+    """Refresh the template and every catalog; return the untranslated msgids per language."""
+    template = extract()
+    if not POT.exists() or _ids(_read(POT)) != _ids(template):
+        _write(POT, template)
+    todo: dict[str, list[str]] = {}
+    for language in LANGUAGES:
+        path = po_path(language)
+        catalog = _read(path, language) if path.exists() else Catalog(locale=language)
+        catalog.update(template, no_fuzzy_matching=True)
+        catalog.obsolete.clear()
+        if language == DEFAULT_LANGUAGE:
+            for message in catalog:
+                if message.id and not message.string:
+                    message.string = message.id
+        _write(path, catalog)
+        todo[language] = [str(m.id) for m in catalog if m.id and not _translated(m)]
+    return todo
+
+
+def _translated(message: Message) -> bool:
+    if message.fuzzy:
+        return False
+    if isinstance(message.string, tuple | list):
+        return all(message.string)
+    return bool(message.string)
+
+
+def problems() -> list[str]:
+    """Everything wrong with the catalogs, one line each (empty when all is well)."""
+    found: list[str] = []
+    template = extract()
+    if not POT.exists() or _ids(_read(POT)) != _ids(template):
+        found.append("messages.pot is stale: run `python3 dev.py i18n update`")
+    for language in LANGUAGES:
+        path = po_path(language)
+        if not path.exists():
+            found.append(f"{language}: no catalog at {path}")
+            continue
+        catalog = _read(path, language)
+        missing = _ids(template) - _ids(catalog)
+        found += [f"{language}: not in catalog: {mid!r}" for mid in sorted(map(str, missing))]
+        for message in catalog:
+            if not message.id:
+                continue
+            if not _translated(message):
+                found.append(f"{language}: untranslated: {message.id!r}")
+                continue
+            ids = message.id if isinstance(message.id, tuple) else (message.id,)
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            wanted = set(_PLACEHOLDER.findall(ids[0]))
+            for string in strings:
+                if set(_PLACEHOLDER.findall(string)) != wanted:
+                    found.append(f"{language}: placeholders differ in {ids[0]!r}")
+    return found
+
+
+def main(argv: list[str]) -> int:
+    """Command-line entry point."""
+    action = argv[0] if argv else "check"
+    if action == "extract":
+        _write(POT, extract())
+        print(f"wrote {POT.relative_to(ROOT)}")
+        return 0
+    if action == "update":
+        for language, missing in update().items():
+            print(f"{language}: {len(missing)} untranslated")
+        return 0
+    if action == "check":
+        found = problems()
+        print("\n".join(found) if found else "catalogs complete")
+        return 1 if found else 0
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,38 @@
+"""Logging that cannot leak personal data: NIKs, phone numbers and tokens are masked."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+# Long digit runs (NIK: 16, phone numbers: 9–15) and anything shaped like a bot token.
+_PATTERNS = (
+    (re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}"), "[token]"),
+    (re.compile(r"\+?\d[\d \-]{8,}\d"), "[number]"),
+)
+
+
+def redact(text: str) -> str:
+    """Mask tokens and long numbers in a log line."""
+    for pattern, replacement in _PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class RedactingFormatter(logging.Formatter):
+    """A formatter that masks what must never reach a log file."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """Format the record, then mask it."""
+        return redact(super().format(record))
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    """Log to stderr, masked; quiet the HTTP client, whose URLs hold the token."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for noisy in ("httpx", "httpcore", "apscheduler", "aiohttp.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -1,0 +1,71 @@
+"""Who is talking to the bot: their account, language and consent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage import users
+from bot.storage.models import ClientStatus
+
+# Bump when the privacy notice's text changes in substance; each consent records it.
+NOTICE_VERSION = "2026-11-v1"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the handlers need to know about a person, without Telegram or ORM types."""
+
+    user_id: int
+    telegram_id: int
+    language: str
+    client_id: int | None
+    client_status: ClientStatus | None
+    full_name: str | None
+
+    @property
+    def registered(self) -> bool:
+        """True once the account is linked to a client record."""
+        return self.client_id is not None
+
+
+async def find_profile(session: AsyncSession, *, telegram_id: int) -> Profile | None:
+    """The profile of a Telegram user who has given consent, or None."""
+    user = await users.get_by_telegram_id(session, telegram_id=telegram_id)
+    if user is None:
+        return None
+    client = user.client
+    return Profile(
+        user_id=user.id,
+        telegram_id=user.telegram_id,
+        language=user.language,
+        client_id=client.id if client else None,
+        client_status=ClientStatus(client.status) if client else None,
+        full_name=client.full_name if client else None,
+    )
+
+
+async def record_consent(
+    session: AsyncSession, *, telegram_id: int, language: str, now: datetime
+) -> Profile:
+    """Store the user's explicit consent (creating the account) and return their profile."""
+    user = await users.get_by_telegram_id(session, telegram_id=telegram_id)
+    if user is None:
+        user = await users.add(session, telegram_id=telegram_id, language=language, now=now)
+    else:
+        user.language = language
+    await users.add_consent(
+        session, user=user, notice_version=NOTICE_VERSION, granted=True, now=now
+    )
+    profile = await find_profile(session, telegram_id=telegram_id)
+    assert profile is not None
+    return profile
+
+
+async def set_language(session: AsyncSession, *, telegram_id: int, language: str) -> None:
+    """Remember the user's language, if they have an account."""
+    user = await users.get_by_telegram_id(session, telegram_id=telegram_id)
+    if user is not None:
+        user.language = language

@@ -1,0 +1,53 @@
+"""Apply Alembic migrations from inside the running event loop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
+
+from bot.storage.db import Database
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+
+
+def alembic_config() -> Config:
+    """An Alembic config pointing at the project's migrations/ folder."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+async def upgrade_to_head(db: Database) -> None:
+    """Bring the schema up to the newest migration."""
+
+    def _upgrade(connection: Connection) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+    async with db.engine.begin() as connection:
+        await connection.run_sync(_upgrade)
+
+
+async def pending_revisions(db: Database) -> list[str]:
+    """Revisions not yet applied (empty when the schema is current)."""
+
+    def _pending(connection: Connection) -> list[str]:
+        script = ScriptDirectory.from_config(alembic_config())
+        current = set(MigrationContext.configure(connection).get_current_heads())
+        heads = script.get_revisions(script.get_heads())
+        todo: list[str] = []
+        for head in heads:
+            for rev in script.iterate_revisions(head.revision, "base"):
+                if rev.revision in current:
+                    break
+                todo.append(rev.revision)
+        return todo
+
+    async with db.engine.connect() as connection:
+        return await connection.run_sync(_pending)

@@ -1,0 +1,473 @@
+"""Onboarding: language, privacy consent, then an invitation code or self-registration."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove
+
+from bot.domain.nik import NikError, NikProblem, validate_nik
+from bot.domain.reference import PPKS_CATEGORIES, REGIONS, ppks_by_no, region_by_code
+from bot.i18n import LANGUAGE_NAMES, LANGUAGES
+from bot.services import accounts, registration
+from bot.services.registration import RedeemResult, RegistrationForm, RegistrationResult
+from conversations.engine import (
+    BUTTONS_ONLY,
+    END,
+    REPEAT,
+    STAY,
+    Flow,
+    Kind,
+    Step,
+    Turn,
+    advance,
+    ask,
+    normalize_label,
+)
+from conversations.paging import page_number, page_rows
+from handlers.menu import show_menu
+
+LANGUAGE, CONSENT, LINK, CODE = "lang", "consent", "link", "code"
+NAME, NIK, REGION, PPKS, TRAINING, BUSINESS, PHONE, CONFIRM = (
+    "name",
+    "nik",
+    "region",
+    "ppks",
+    "training",
+    "business",
+    "phone",
+    "confirm",
+)
+MAX_TEXT = 200
+
+
+async def start(turn: Turn, code: str | None) -> None:
+    """Open onboarding; with a deep-link code, linking follows consent."""
+    data = {"code": code} if code else {}
+    if turn.profile is None:
+        turn.begin(FLOW.name, LANGUAGE, {**data, "lang": turn.language})
+        await ask(turn, FLOW, LANGUAGE)
+    else:  # consent was given before; only the link is missing
+        turn.begin(FLOW.name, LINK, data)
+        await advance(turn, FLOW, await _link_or_choose(turn))
+
+
+async def ask_language(turn: Turn) -> None:
+    """Offer the three languages."""
+    _ = turn.gettext
+    turn.say(
+        _("Selamat datang di <b>Berdaya</b>, layanan Dinas Sosial Jawa Timur.\nPilih bahasa:"),
+        turn.keyboard([[(LANGUAGE_NAMES[code], code)] for code in LANGUAGES]),
+    )
+
+
+async def take_language(turn: Turn) -> str:
+    """Remember the chosen language."""
+    if turn.input.value not in LANGUAGES:
+        return REPEAT
+    turn.set_language(turn.input.value)
+    return CONSENT
+
+
+async def ask_consent(turn: Turn) -> None:
+    """The privacy notice in plain words, then explicit consent buttons."""
+    _ = turn.gettext
+    turn.say(
+        _(
+            "<b>Sebelum mulai: data Anda</b>\n\n"
+            "<b>Yang kami simpan:</b> nama, NIK, kabupaten/kota, kategori PPKS, pelatihan, "
+            "jenis usaha, nomor HP (kalau Anda mau), dan laporan usaha Anda "
+            "(keadaan usaha, penghasilan, karyawan, kendala, foto produk).\n"
+            "<b>Untuk apa:</b> agar Dinas Sosial Jawa Timur bisa terus mendampingi usaha Anda "
+            "dan menawarkan program bantuan yang cocok.\n"
+            "<b>Siapa yang melihat:</b> hanya pendamping dan petugas Dinas Sosial yang "
+            "menangani wilayah Anda. Data tidak dibagikan ke pihak lain tanpa izin Anda.\n"
+            "<b>Hak Anda</b> (UU No. 27 Tahun 2022 tentang Pelindungan Data Pribadi): "
+            "melihat, meminta salinan, memperbaiki, dan meminta penghapusan data Anda, "
+            "serta menarik persetujuan kapan saja.\n\n"
+            "Apakah Anda setuju?"
+        ),
+        turn.keyboard([[(_("✅ Saya setuju"), "yes")], [(_("❌ Tidak setuju"), "no")]]),
+    )
+
+
+async def take_consent(turn: Turn) -> str:
+    """Record consent (the first thing ever stored), or part politely."""
+    _ = turn.gettext
+    if turn.input.value == "no":
+        turn.say(
+            _(
+                "Baik, tidak apa-apa. Kami tidak menyimpan data Anda. "
+                "Jika berubah pikiran, ketik /start kapan saja."
+            ),
+            ReplyKeyboardRemove(),
+        )
+        return END
+    if turn.input.value != "yes":
+        return REPEAT
+    turn.profile = await accounts.record_consent(
+        turn.session, telegram_id=turn.telegram_id, language=turn.language, now=turn.now
+    )
+    turn.say(_("Terima kasih. Persetujuan Anda sudah dicatat."))
+    return await _link_or_choose(turn)
+
+
+async def _link_or_choose(turn: Turn) -> str:
+    """Redeem a code if we have one; otherwise ask how to link."""
+    _ = turn.gettext
+    code = turn.data.pop("code", None)
+    if not code:
+        return LINK
+    redemption = await registration.redeem_invitation(
+        turn.session, telegram_id=turn.telegram_id, code=str(code)[:64], now=turn.now
+    )
+    if redemption.result in (RedeemResult.LINKED, RedeemResult.ALREADY_LINKED):
+        turn.profile = await accounts.find_profile(turn.session, telegram_id=turn.telegram_id)
+        name = escape(redemption.full_name or "")
+        turn.say(
+            _(
+                "Akun Anda sudah terhubung dengan data atas nama <b>{name}</b>. Terima kasih!"
+            ).format(name=name)
+        )
+        turn.end()
+        show_menu(turn)
+        return END
+    reasons = {
+        RedeemResult.UNKNOWN: _("Kode undangan itu tidak dikenal. Periksa lagi hurufnya."),
+        RedeemResult.USED: _("Kode undangan itu sudah pernah dipakai."),
+        RedeemResult.EXPIRED: _(
+            "Kode undangan itu sudah kedaluwarsa. Mintalah kode baru kepada pendamping Anda."
+        ),
+    }
+    turn.say(reasons[redemption.result])
+    return LINK
+
+
+async def ask_link(turn: Turn) -> None:
+    """Invitation code, or registration on one's own?"""
+    _ = turn.gettext
+    turn.say(
+        _("Apakah Anda punya kode undangan dari pendamping?"),
+        turn.keyboard([[(_("🔑 Saya punya kode"), "code")], [(_("📝 Daftar sendiri"), "self")]]),
+    )
+
+
+async def take_link(turn: Turn) -> str:
+    """Route to the code or to the registration form."""
+    return {"code": CODE, "self": NAME}.get(turn.input.value, REPEAT)
+
+
+async def ask_code(turn: Turn) -> None:
+    """Ask for the invitation code."""
+    _ = turn.gettext
+    turn.say(
+        _("Ketik kode undangan Anda (10 huruf/angka, contoh: K7QF3MZP2A)."),
+        turn.keyboard([[(_("⬅️ Kembali"), "back")]]),
+    )
+
+
+async def take_code(turn: Turn) -> str:
+    """Try the typed code."""
+    if turn.input.kind is Kind.BUTTON:
+        return LINK if turn.input.value == "back" else REPEAT
+    turn.data["code"] = turn.input.text.strip()
+    result = await _link_or_choose(turn)
+    return CODE if result == LINK else result
+
+
+async def ask_name(turn: Turn) -> None:
+    """Ask for the full name."""
+    _ = turn.gettext
+    turn.say(_("Siapa nama lengkap Anda? Tulis sesuai KTP."))
+
+
+async def take_name(turn: Turn) -> str:
+    """A name: letters, 3–100 characters, no digits."""
+    _ = turn.gettext
+    name = " ".join(turn.input.text.split())
+    if (
+        not 3 <= len(name) <= 100
+        or any(ch.isdigit() for ch in name)
+        or not any(ch.isalpha() for ch in name)
+    ):
+        turn.say(_("Nama harus 3 sampai 100 huruf, tanpa angka."))
+        return REPEAT
+    turn.data["name"] = name
+    return NIK
+
+
+async def ask_nik(turn: Turn) -> None:
+    """Ask for the NIK."""
+    _ = turn.gettext
+    turn.say(_("Ketik NIK Anda: 16 angka yang ada di KTP atau Kartu Keluarga."))
+
+
+async def take_nik(turn: Turn) -> str:
+    """Check the NIK's structure and say in words what is wrong."""
+    _ = turn.gettext
+    try:
+        info = validate_nik(turn.input.text[:100], today=turn.services.today())
+    except NikError as error:
+        reasons = {
+            NikProblem.NOT_16_DIGITS: _("NIK harus 16 angka."),
+            NikProblem.NOT_JAWA_TIMUR: _(
+                "NIK ini bukan dari Jawa Timur (NIK Jawa Timur diawali 35)."
+            ),
+            NikProblem.UNKNOWN_REGION: _(
+                "Angka ke-3 dan ke-4 NIK tidak cocok dengan kabupaten/kota di Jawa Timur."
+            ),
+            NikProblem.BAD_DISTRICT: _("Kode kecamatan di NIK (angka ke-5 dan ke-6) tidak benar."),
+            NikProblem.BAD_DATE: _("Tanggal lahir di NIK (angka ke-7 sampai ke-12) tidak benar."),
+            NikProblem.FUTURE_BIRTH: _("Tanggal lahir di NIK belum terjadi."),
+            NikProblem.BAD_SERIAL: _("Empat angka terakhir NIK tidak boleh 0000."),
+        }
+        turn.say(reasons.get(error.problem, _("NIK tidak benar.")) + " " + _("Coba lagi."))
+        return REPEAT
+    turn.data["nik"] = info.nik
+    return REGION
+
+
+async def ask_region(turn: Turn) -> None:
+    """Kabupaten/kota of residence: paged buttons, or type the name."""
+    _ = turn.gettext
+    turn.say(
+        _("Di kabupaten/kota mana Anda tinggal sekarang? Pilih, atau ketik namanya."),
+        _region_keyboard(turn, int(turn.data.get("region_page", 0))),
+    )
+
+
+def _region_keyboard(turn: Turn, page: int) -> InlineKeyboardMarkup:
+    _ = turn.gettext
+    items = [(region.label, region.code) for region in REGIONS]
+    return turn.keyboard(
+        page_rows(
+            items,
+            page=page,
+            per_page=10,
+            columns=2,
+            previous_label=_("◀️ Sebelumnya"),
+            next_label=_("Berikutnya ▶️"),
+        )
+    )
+
+
+async def take_region(turn: Turn) -> str:
+    """A region button, a page turn, or a typed name."""
+    _ = turn.gettext
+    if turn.input.kind is Kind.BUTTON:
+        page = page_number(turn.input.value)
+        if page is not None:
+            turn.data["region_page"] = page
+            turn.pressed_keyboard = _region_keyboard(turn, page)
+            return STAY
+        region = region_by_code(turn.input.value)
+    else:
+        typed = normalize_label(turn.input.text[:100])
+        matches = [r for r in REGIONS if typed and typed in normalize_label(r.label)]
+        if len(matches) > 1:
+            turn.say(
+                _("Ada beberapa yang cocok. Pilih salah satu:"),
+                turn.keyboard([[(r.label, r.code)] for r in matches[:8]]),
+            )
+            return STAY
+        region = matches[0] if matches else None
+    if region is None:
+        turn.say(_("Kabupaten/kota itu tidak saya temukan di Jawa Timur."))
+        return REPEAT
+    turn.data["region"] = region.code
+    return PPKS
+
+
+async def ask_ppks(turn: Turn) -> None:
+    """PPKS category: paged buttons."""
+    _ = turn.gettext
+    turn.say(
+        _("Termasuk kategori mana Anda menurut Dinas Sosial?"),
+        _ppks_keyboard(turn, int(turn.data.get("ppks_page", 0))),
+    )
+
+
+def _ppks_keyboard(turn: Turn, page: int) -> InlineKeyboardMarkup:
+    _ = turn.gettext
+    items = [(c.name, str(c.no)) for c in PPKS_CATEGORIES]
+    return turn.keyboard(
+        page_rows(
+            items,
+            page=page,
+            per_page=7,
+            columns=1,
+            previous_label=_("◀️ Sebelumnya"),
+            next_label=_("Berikutnya ▶️"),
+        )
+    )
+
+
+async def take_ppks(turn: Turn) -> str:
+    """A category button or a page turn."""
+    page = page_number(turn.input.value)
+    if page is not None:
+        turn.data["ppks_page"] = page
+        turn.pressed_keyboard = _ppks_keyboard(turn, page)
+        return STAY
+    category = ppks_by_no(int(turn.input.value)) if turn.input.value.isdigit() else None
+    if category is None:
+        return REPEAT
+    turn.data["ppks"] = category.no
+    return TRAINING
+
+
+async def ask_training(turn: Turn) -> None:
+    """Which training or UPT."""
+    _ = turn.gettext
+    turn.say(
+        _(
+            "Pelatihan apa yang pernah Anda ikuti, dan di mana? "
+            "Contoh: Menjahit di UPT Rehabilitasi Sosial Bina Daksa Pasuruan."
+        )
+    )
+
+
+async def take_training(turn: Turn) -> str:
+    """Free text, 2–200 characters."""
+    return _take_short_text(turn, "training", BUSINESS)
+
+
+async def ask_business(turn: Turn) -> None:
+    """Which business."""
+    _ = turn.gettext
+    turn.say(
+        _(
+            "Apa usaha Anda sekarang? Contoh: jahit seragam, servis HP, warung makan. "
+            "Kalau belum punya usaha, ketik: belum."
+        )
+    )
+
+
+async def take_business(turn: Turn) -> str:
+    """Free text, 2–200 characters."""
+    return _take_short_text(turn, "business", PHONE)
+
+
+def _take_short_text(turn: Turn, key: str, following: str) -> str:
+    _ = turn.gettext
+    text = " ".join(turn.input.text.split())
+    if not 2 <= len(text) <= MAX_TEXT:
+        turn.say(_("Tulis singkat saja, paling banyak 200 huruf."))
+        return REPEAT
+    turn.data[key] = text
+    return following
+
+
+async def ask_phone(turn: Turn) -> None:
+    """Optional phone number, shared through Telegram's contact button."""
+    _ = turn.gettext
+    turn.say(
+        _(
+            "Boleh kami simpan nomor HP Anda, agar pendamping bisa menelepon? "
+            "Tekan tombol di bawah, atau tekan Lewati."
+        ),
+        ReplyKeyboardMarkup(
+            [[KeyboardButton(_("📱 Kirim nomor HP saya"), request_contact=True)], [_("Lewati")]],
+            resize_keyboard=True,
+            one_time_keyboard=True,
+        ),
+    )
+
+
+async def take_phone(turn: Turn) -> str:
+    """Her own contact, or Lewati."""
+    _ = turn.gettext
+    if turn.input.kind is Kind.CONTACT:
+        if not turn.input.own_contact or not turn.input.phone:
+            turn.say(_("Kirim nomor Anda sendiri dengan tombol di bawah."))
+            return REPEAT
+        turn.data["phone"] = turn.input.phone[:20]
+    elif normalize_label(turn.input.text) == normalize_label(_("Lewati")):
+        turn.data["phone"] = None
+    else:
+        turn.say(_("Tekan tombol kirim nomor, atau tekan Lewati."))
+        return REPEAT
+    turn.say(_("Baik."), ReplyKeyboardRemove())
+    return CONFIRM
+
+
+async def ask_confirm(turn: Turn) -> None:
+    """Show what will be saved."""
+    _ = turn.gettext
+    data = turn.data
+    region = region_by_code(str(data.get("region")))
+    category = ppks_by_no(int(data.get("ppks", 0)))
+    lines = [
+        _("<b>Periksa data Anda</b>"),
+        _("Nama: {value}").format(value=escape(str(data.get("name", "")))),
+        _("NIK: {value}").format(value=escape(str(data.get("nik", "")))),
+        _("Kabupaten/kota: {value}").format(value=escape(region.label if region else "-")),
+        _("Kategori: {value}").format(value=escape(category.name if category else "-")),
+        _("Pelatihan: {value}").format(value=escape(str(data.get("training", "")))),
+        _("Usaha: {value}").format(value=escape(str(data.get("business", "")))),
+        _("Nomor HP: {value}").format(value=escape(str(data.get("phone") or _("tidak diisi")))),
+    ]
+    turn.say(
+        "\n".join(lines),
+        turn.keyboard([[(_("✅ Simpan"), "save")], [(_("🔄 Isi ulang"), "again")]]),
+    )
+
+
+async def take_confirm(turn: Turn) -> str:
+    """Save the registration, or start the form again."""
+    _ = turn.gettext
+    if turn.input.value == "again":
+        return NAME
+    if turn.input.value != "save":
+        return REPEAT
+    data = turn.data
+    form = RegistrationForm(
+        full_name=str(data["name"]),
+        nik=str(data["nik"]),
+        region_code=str(data["region"]),
+        ppks_category=int(data["ppks"]),
+        training=str(data["training"]),
+        business_type=str(data["business"]),
+        phone=data.get("phone"),
+    )
+    result = await registration.register_self(
+        turn.session, telegram_id=turn.telegram_id, form=form, now=turn.now
+    )
+    if result is RegistrationResult.NIK_TAKEN:
+        turn.say(
+            _(
+                "NIK ini sudah terdaftar di Dinas Sosial. Mintalah kode undangan "
+                'kepada pendamping Anda, lalu pilih "Saya punya kode".'
+            )
+        )
+        return LINK
+    turn.profile = await accounts.find_profile(turn.session, telegram_id=turn.telegram_id)
+    turn.say(
+        _(
+            "Terima kasih, {name}! Pendaftaran Anda tersimpan. Pendamping dari Dinas Sosial "
+            "akan memeriksa data Anda; sementara itu Anda sudah bisa melapor keadaan usaha."
+        ).format(name=escape(form.full_name))
+    )
+    turn.end()
+    show_menu(turn)
+    return END
+
+
+FLOW = Flow(
+    name="onb",
+    entry_command="start",
+    steps={
+        LANGUAGE: Step(ask_language, take_language, BUTTONS_ONLY),
+        CONSENT: Step(ask_consent, take_consent, BUTTONS_ONLY),
+        LINK: Step(ask_link, take_link, BUTTONS_ONLY),
+        CODE: Step(ask_code, take_code),
+        NAME: Step(ask_name, take_name, frozenset({Kind.TEXT})),
+        NIK: Step(ask_nik, take_nik, frozenset({Kind.TEXT})),
+        REGION: Step(ask_region, take_region),
+        PPKS: Step(ask_ppks, take_ppks, BUTTONS_ONLY),
+        TRAINING: Step(ask_training, take_training, frozenset({Kind.TEXT})),
+        BUSINESS: Step(ask_business, take_business, frozenset({Kind.TEXT})),
+        PHONE: Step(ask_phone, take_phone, frozenset({Kind.TEXT, Kind.CONTACT})),
+        CONFIRM: Step(ask_confirm, take_confirm, BUTTONS_ONLY),
+    },
+)

@@ -1,0 +1,60 @@
+"""Alembic environment (async template): runs on a connection we are handed, or opens one."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+from alembic import context
+from sqlalchemy.engine import Connection
+
+from bot.storage.db import Database
+from bot.storage.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def _do_run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def _run_async() -> None:
+    url = config.get_main_option("sqlalchemy.url") or os.environ.get(
+        "DATABASE_URL", "sqlite+aiosqlite:///./berdaya.db"
+    )
+    db = Database(url)
+    try:
+        async with db.engine.connect() as connection:
+            await connection.run_sync(_do_run)
+            await connection.commit()
+    finally:
+        await db.dispose()
+
+
+def run_migrations_offline() -> None:
+    """Emit SQL to stdout instead of running it."""
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=target_metadata,
+        literal_binds=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _do_run(connection)
+    else:
+        asyncio.run(_run_async())

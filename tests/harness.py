@@ -1,0 +1,145 @@
+"""Drive the real Application over HTTP against the emulator, as a person would.
+
+`person.send("3jt")` returns the bot's new messages once the update is fully processed: the
+per-user update processor tells us, so tests never sleep.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+from pydantic import SecretStr
+from telegram import Update
+from telegram.ext import Application
+
+from bot.app import build_application, services_of
+from bot.clock import FakeClock
+from bot.config import Settings
+from bot.emulator import BotApiEmulator, SentMessage, SimulatedUser
+from bot.jobs import close_idle_flows
+from bot.processing import PerUserUpdateProcessor
+
+PROCESS_TIMEOUT = 15.0
+
+
+class Harness:
+    """The emulator, a running bot, and a fake clock."""
+
+    def __init__(self, emulator: BotApiEmulator, database_url: str, clock: FakeClock) -> None:
+        self.emulator = emulator
+        self.database_url = database_url
+        self.clock = clock
+        self.app: Application | None = None  # type: ignore[type-arg]
+        self._done: dict[int, asyncio.Event] = {}
+
+    @property
+    def settings(self) -> Settings:
+        """Settings pointing the bot at the emulator."""
+        return Settings(
+            telegram_bot_token=SecretStr(self.emulator.token),
+            telegram_api_url=self.emulator.base_url,
+            database_url=self.database_url,
+            rate_limit_per_second=0,
+        )
+
+    async def start(self) -> None:
+        """Build and start a fresh Application (as a restarted process would)."""
+        app = build_application(self.settings, clock=self.clock)
+        processor = app.update_processor
+        assert isinstance(processor, PerUserUpdateProcessor)
+        processor.add_observer(self._mark_done)
+        await app.initialize()
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(timeout=timedelta(seconds=5))
+        self.app = app
+
+    async def stop(self) -> None:
+        """Stop polling and shut the Application down."""
+        app, self.app = self.app, None
+        if app is None:
+            return
+        assert app.updater is not None
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+
+    async def restart(self) -> None:
+        """Stop and start again: all state must come back from the database."""
+        await self.stop()
+        await self.start()
+
+    def _mark_done(self, update: object) -> None:
+        if isinstance(update, Update):
+            self._done.setdefault(update.update_id, asyncio.Event()).set()
+
+    async def processed(self, update_id: int) -> None:
+        """Wait until the bot has finished with one update."""
+        event = self._done.setdefault(update_id, asyncio.Event())
+        await asyncio.wait_for(event.wait(), PROCESS_TIMEOUT)
+
+    def person(self, first_name: str = "Siti", language_code: str | None = "id") -> Person:
+        """A new simulated Telegram user."""
+        return Person(self, self.emulator.user(first_name=first_name, language_code=language_code))
+
+    async def tick_idle(self) -> int:
+        """Run the idle-flow tick job now."""
+        assert self.app is not None
+        return await close_idle_flows(services_of(self.app), self.app.bot)
+
+    async def run_job(self, job: Callable[..., Awaitable[Any]]) -> Any:
+        """Run a job function with the live services and bot."""
+        assert self.app is not None
+        return await job(services_of(self.app), self.app.bot)
+
+
+class Person:
+    """A simulated user whose every action waits for the bot's complete answer."""
+
+    def __init__(self, harness: Harness, user: SimulatedUser) -> None:
+        self.harness = harness
+        self.user = user
+
+    @property
+    def id(self) -> int:
+        """The Telegram user id."""
+        return self.user.id
+
+    @property
+    def messages(self) -> list[SentMessage]:
+        """Everything the bot sent to this chat."""
+        return self.user.messages
+
+    @property
+    def last(self) -> SentMessage:
+        """The newest bot message."""
+        return self.user.last
+
+    async def _do(self, action: Awaitable[int]) -> list[SentMessage]:
+        before = len(self.user.messages)
+        update_id = await action
+        await self.harness.processed(update_id)
+        return self.user.messages[before:]
+
+    async def send(self, text: str) -> list[SentMessage]:
+        """Type a message (or a /command)."""
+        return await self._do(self.user.send(text))
+
+    async def press(self, label: str, message: SentMessage | None = None) -> list[SentMessage]:
+        """Press an inline button by its label."""
+        return await self._do(self.user.press(label, message=message))
+
+    async def press_data(self, data: str, message: SentMessage | None = None) -> list[SentMessage]:
+        """Press a button with arbitrary (possibly forged) callback data."""
+        return await self._do(self.user.press_data(data, message=message))
+
+    async def do(self, action: Awaitable[int]) -> list[SentMessage]:
+        """Any other SimulatedUser action (sticker, photo, contact, ...)."""
+        return await self._do(action)
+
+    def text(self, messages: list[SentMessage]) -> str:
+        """The plain text of several messages, joined."""
+        return "\n".join(m.text for m in messages)

@@ -4,7 +4,7 @@
 Usage (only Python 3.11+ is needed; the first run creates .venv from requirements.lock):
 
     python3 dev.py sandbox      # the bot and a local Bot API emulator in this terminal
-    python3 dev.py test         # the whole test suite (PostgreSQL too when TEST_DATABASE_URL is set)
+    python3 dev.py test         # all tests (PostgreSQL too when TEST_DATABASE_URL is set)
     python3 dev.py lint         # ruff and mypy
     python3 dev.py i18n         # extract, update and check the gettext catalogs
     python3 dev.py berdaya ...  # any berdaya command, e.g. `python3 dev.py berdaya --help`
@@ -36,7 +36,7 @@ def _fingerprint() -> str:
 
 def ensure_env() -> None:
     """Create .venv and install the locked dependencies once, or again when the lock changes."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be run by an older python3
         sys.exit("Berdaya needs Python 3.11 or newer.")
     wanted = _fingerprint()
     if STAMP.exists() and STAMP.read_text() == wanted and PY.exists():

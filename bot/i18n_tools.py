@@ -65,11 +65,18 @@ def update() -> dict[str, list[str]]:
         catalog.obsolete.clear()
         if language == DEFAULT_LANGUAGE:
             for message in catalog:
-                if message.id and not message.string:
-                    message.string = message.id
+                if message.id and not _translated(message):
+                    message.string = _identity(message, catalog.num_plurals)
         _write(path, catalog)
         todo[language] = [str(m.id) for m in catalog if m.id and not _translated(m)]
     return todo
+
+
+def _identity(message: Message, plurals: int) -> str | tuple[str, ...]:
+    """The source text as its own translation (the source language is Indonesian)."""
+    if isinstance(message.id, tuple | list):
+        return tuple(str(message.id[min(i, 1)]) for i in range(plurals))
+    return str(message.id)
 
 
 def _translated(message: Message) -> bool:
@@ -100,11 +107,13 @@ def problems() -> list[str]:
             if not _translated(message):
                 found.append(f"{language}: untranslated: {message.id!r}")
                 continue
-            ids = message.id if isinstance(message.id, tuple) else (message.id,)
-            strings = message.string if isinstance(message.string, tuple) else (message.string,)
-            wanted = set(_PLACEHOLDER.findall(ids[0]))
+            ids = message.id if isinstance(message.id, tuple | list) else (message.id,)
+            strings = (
+                message.string if isinstance(message.string, tuple | list) else (message.string,)
+            )
+            wanted = set(_PLACEHOLDER.findall(str(ids[0])))
             for string in strings:
-                if set(_PLACEHOLDER.findall(string)) != wanted:
+                if set(_PLACEHOLDER.findall(str(string))) != wanted:
                     found.append(f"{language}: placeholders differ in {ids[0]!r}")
     return found
 

@@ -103,6 +103,9 @@ async def take_income(turn: Turn) -> str:
     if isinstance(parsed, Amount):
         turn.data["income"] = parsed.value
         return _after(turn, EMPLOYEES)
+    if parsed.reason is UnclearReason.RANGE and not parsed.candidates:
+        turn.say(_("Tulis satu jumlah saja, dengan satuannya, misalnya 3 juta."))
+        return REPEAT
     if parsed.reason is UnclearReason.NOT_FOUND or not parsed.candidates:
         turn.say(_("Maaf, saya belum bisa membaca jumlahnya."))
         return REPEAT
@@ -117,16 +120,17 @@ async def ask_income_check(turn: Turn) -> None:
     reason = UnclearReason(turn.data["income_reason"])
     candidates = [int(c) for c in turn.data["income_candidates"]]
     money = [turn.t.money(c) for c in candidates]
-    if reason is UnclearReason.RANGE:
+    single = len(candidates) == 1
+    if reason is UnclearReason.RANGE and not single:
         text = _("Anda menulis kisaran {low} sampai {high}. Kira-kira berapa yang paling sering?")
         text = text.format(low=money[0], high=money[-1])
-    elif reason is UnclearReason.TOO_LARGE:
+    elif single:
         text = _("{amount} sebulan, benar?").format(amount=money[0])
     elif reason is UnclearReason.NO_UNIT:
         text = _("Maksud Anda {first} atau {second}?").format(first=money[0], second=money[-1])
     else:
         text = _("Ada beberapa angka. Mana penghasilan bersih sebulan?")
-    if reason is UnclearReason.TOO_LARGE:
+    if single:
         rows = [[(_("✅ Ya, benar"), str(candidates[0]))]]
     else:
         rows = [[(label, str(value))] for label, value in zip(money, candidates, strict=True)]

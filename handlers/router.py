@@ -261,8 +261,9 @@ class Router:
     async def _answer_group(self, update: Update) -> None:
         message = update.effective_message
         if message is not None and message.text and message.text.startswith("/"):
-            _ = translator(guess_language(message.from_user and message.from_user.language_code))
-            await message.reply_text(_.gettext("Berdaya hanya melayani chat pribadi."))
+            sender = message.from_user
+            t = translator(guess_language(sender.language_code if sender else None))
+            await message.reply_text(t.gettext("Berdaya hanya melayani chat pribadi."))
 
 
 async def deliver(

@@ -65,4 +65,4 @@ async def pause_if_idle(session: AsyncSession, *, telegram_id: int, before: date
         )
         .values(status=PAUSED)
     )
-    return (result.rowcount or 0) > 0
+    return bool(getattr(result, "rowcount", 0))

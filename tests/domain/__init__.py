@@ -1,0 +1,1 @@
+"""Tests of the pure domain modules in bot.domain."""

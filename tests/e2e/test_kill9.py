@@ -1,0 +1,110 @@
+"""A real `berdaya run` process, killed with SIGKILL midway, resumes where it stopped.
+
+This also checks the privacy rule on the process's own log: no NIK, no phone, no message text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.emulator import BotApiEmulator, SimulatedUser
+from bot.services import registration
+from bot.storage.db import Database
+from bot.storage.models import BusinessReport
+from tests.e2e.dialogs import NIK_SITI
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@asynccontextmanager
+async def bot_process(
+    emulator: BotApiEmulator, database_url: str, log: Path
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """`python -m bot run` against the emulator, its stderr into `log`."""
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": emulator.token,
+        "TELEGRAM_API_URL": emulator.base_url,
+        "DATABASE_URL": database_url,
+        "RATE_LIMIT_PER_SECOND": "0",
+    }
+    with log.open("ab") as sink:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", cwd=ROOT, env=env, stdout=sink, stderr=sink
+        )
+        try:
+            yield process
+        finally:
+            if process.returncode is None:
+                process.kill()
+            await process.wait()
+
+
+async def _step(
+    user: SimulatedUser, action: Callable[[], Awaitable[int]], expected: str
+) -> None:
+    before = len(user.messages)
+    await action()
+    await user.wait_until(
+        lambda: len(user.messages) > before and expected in user.last.text,
+        timeout=30,
+        what=repr(expected),
+    )
+
+
+async def test_kill_9_in_the_middle_of_a_report_resumes_at_the_same_step(
+    emulator: BotApiEmulator, database_url: str, db: Database, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC)
+    async with db.transaction() as session:
+        invitation = await registration.invite_client(
+            session,
+            full_name="Siti Rahayu",
+            nik=NIK_SITI,
+            region_code="3522",
+            now=now,
+            today=now.date(),
+        )
+    log = tmp_path / "bot.log"
+    siti = emulator.user(first_name="Siti", language_code="id")
+
+    async with bot_process(emulator, database_url, log) as first:
+        await _step(siti, lambda: siti.send(f"/start {invitation.code}"), "Pilih bahasa")
+        await _step(siti, lambda: siti.press("Bahasa Indonesia"), "setuju")
+        await _step(siti, lambda: siti.press("✅ Saya setuju"), "Apa yang ingin Anda lakukan?")
+        await _step(siti, lambda: siti.send("/lapor"), "keadaan usaha")
+        await _step(siti, lambda: siti.press("👍 Berjalan lancar"), "penghasilan bersih")
+        await _step(siti, lambda: siti.send("omzet 3jt sebulan"), "karyawan")
+        first.kill()  # SIGKILL: no shutdown, no flush
+        await first.wait()
+    assert first.returncode == -9
+
+    async with bot_process(emulator, database_url, log):
+        await _step(siti, lambda: siti.press("2"), "kendala utama")
+        await _step(siti, lambda: siti.press("Tidak ada kendala"), "foto produk")
+        await _step(
+            siti,
+            lambda: siti.send_contact(phone_number="+6281234567890", own=True),
+            "foto produk",
+        )
+        await _step(siti, lambda: siti.press("⏭️ Lewati"), "Ringkasan laporan")
+        await _step(siti, lambda: siti.press("✅ Simpan"), "Apa yang ingin Anda lakukan?")
+
+    assert any("Laporan Anda sudah tersimpan" in m.text for m in siti.messages)
+    async with db.transaction() as session:
+        [report] = (await session.execute(select(BusinessReport))).scalars().all()
+    assert report.monthly_income == 3_000_000 and report.employees == 2
+
+    logged = log.read_text()
+    assert "Berdaya is running" in logged
+    for secret in (NIK_SITI, "6281234567890", "omzet 3jt", invitation.code, emulator.token):
+        assert secret not in logged

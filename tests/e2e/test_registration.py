@@ -1,0 +1,140 @@
+"""A former client opens the bot, consents, and registers herself or links with a code."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.services import registration
+from bot.storage.db import Database
+from bot.storage.models import Client, Consent, User
+from tests.e2e.dialogs import NIK_SITI, register_herself
+from tests.harness import Harness
+
+
+async def test_a_tailor_in_bojonegoro_registers_herself_and_waits_for_verification(
+    harness: Harness, db: Database
+) -> None:
+    siti = harness.person("Siti", "id")
+    reply = await siti.send("/start")
+    assert "Pilih bahasa" in reply[-1].text
+    reply = await siti.press("Bahasa Indonesia")
+    assert "UU No. 27 Tahun 2022" in reply[-1].text
+    assert reply[-1].button_labels == ["✅ Saya setuju", "❌ Tidak setuju"]
+    reply = await siti.press("✅ Saya setuju")
+    assert "Persetujuan Anda sudah dicatat" in siti.text(reply)
+    await siti.press("📝 Daftar sendiri")
+    await siti.send("Siti Rahayu")
+    reply = await siti.send(NIK_SITI)
+    assert "kabupaten/kota" in reply[-1].text
+    reply = await siti.press("Berikutnya ▶️")
+    assert reply == []  # the page turns in place
+    assert "Kab. Pasuruan" in siti.last.button_labels
+    reply = await siti.press("Berikutnya ▶️")
+    reply = await siti.press("Kab. Bojonegoro")
+    assert "kategori" in reply[-1].text
+    reply = await siti.press("Berikutnya ▶️")
+    reply = await siti.press("Penyandang Disabilitas")
+    await siti.send("Menjahit di UPT Rehabilitasi Sosial Bina Daksa Pasuruan")
+    reply = await siti.send("Jahit seragam kantor")
+    assert reply[-1].reply_keyboard is not None
+    reply = await siti.do(siti.user.tap_reply_button("📱 Kirim nomor HP saya"))
+    summary = reply[-1].text
+    assert "Siti Rahayu" in summary and "Kab. Bojonegoro" in summary
+    assert "Penyandang Disabilitas" in summary
+    reply = await siti.press("✅ Simpan")
+    text = siti.text(reply)
+    assert "menunggu" in text or "memeriksa data Anda" in text
+    assert "📋 Lapor keadaan usaha" in reply[-1].button_labels
+
+    async with db.transaction() as session:
+        client = (await session.execute(select(Client))).scalar_one()
+        user = (await session.execute(select(User))).scalar_one()
+        consent = (await session.execute(select(Consent))).scalar_one()
+    assert client.status == "pending" and client.origin == "self"
+    assert client.region_code == "3522" and client.ppks_category == 9
+    assert client.nik == NIK_SITI and client.phone is not None
+    assert client.user_id == user.id and user.telegram_id == siti.id
+    assert consent.granted and consent.user_id == user.id
+
+    reply = await siti.send("/start")  # a registered user gets the menu, not registration again
+    assert "Halo, Siti Rahayu!" in reply[-1].text
+
+
+async def test_declining_consent_stores_nothing(harness: Harness, db: Database) -> None:
+    budi = harness.person("Budi", "id")
+    await budi.send("/start")
+    await budi.press("Bahasa Indonesia")
+    reply = await budi.press("❌ Tidak setuju")
+    assert "tidak menyimpan data Anda" in reply[-1].text
+    async with db.transaction() as session:
+        assert (await session.execute(select(User))).first() is None
+        assert (await session.execute(select(Client))).first() is None
+
+
+async def test_an_invited_client_links_her_account_through_the_deep_link(
+    harness: Harness, db: Database
+) -> None:
+    async with db.transaction() as session:
+        invitation = await registration.invite_client(
+            session,
+            full_name="Dewi Lestari",
+            nik=NIK_SITI,
+            region_code="3522",
+            now=harness.clock.now(),
+            today=harness.clock.now().date(),
+        )
+    dewi = harness.person("Dewi", "id")
+    await dewi.send(f"/start {invitation.code}")
+    await dewi.press("Bahasa Indonesia")
+    reply = await dewi.press("✅ Saya setuju")
+    assert "Dewi Lestari" in dewi.text(reply)
+    assert "📋 Lapor keadaan usaha" in reply[-1].button_labels
+
+    # The code is one-time: someone else who tries it is told so, and offered the other ways.
+    rina = harness.person("Rina", "id")
+    await rina.send(f"/start {invitation.code}")
+    await rina.press("Bahasa Indonesia")
+    reply = await rina.press("✅ Saya setuju")
+    assert "sudah pernah dipakai" in rina.text(reply)
+    assert reply[-1].button_labels == ["🔑 Saya punya kode", "📝 Daftar sendiri"]
+
+
+async def test_an_unknown_code_typed_by_hand_gets_a_clear_answer(harness: Harness) -> None:
+    rina = harness.person("Rina", "id")
+    await rina.send("/start")
+    await rina.press("Bahasa Indonesia")
+    await rina.press("✅ Saya setuju")
+    await rina.press("🔑 Saya punya kode")
+    reply = await rina.send("ZZZZ999999")
+    assert "tidak dikenal" in rina.text(reply)
+    assert "Ketik kode undangan" in reply[-1].text
+
+
+async def test_the_nik_is_checked_and_the_reason_given_in_words(harness: Harness) -> None:
+    siti = harness.person("Siti", "id")
+    await siti.send("/start")
+    await siti.press("Bahasa Indonesia")
+    await siti.press("✅ Saya setuju")
+    await siti.press("📝 Daftar sendiri")
+    await siti.send("Siti Rahayu")
+    cases = {
+        "12345": "16 angka",
+        "3122015408900001": "bukan dari Jawa Timur",
+        "3599015408900001": "tidak cocok dengan kabupaten/kota",
+        "3522013202900001": "Tanggal lahir",  # 32 February
+        "3522015408900000": "0000",
+    }
+    for nik, reason in cases.items():
+        reply = await siti.send(nik)
+        assert reason in siti.text(reply), nik
+        assert "Ketik NIK Anda" in reply[-1].text
+    reply = await siti.send("3522 0154 0890 0001")  # spaces as people type them
+    assert "kabupaten/kota" in reply[-1].text
+
+
+async def test_registration_by_typing_a_region_name(harness: Harness, db: Database) -> None:
+    siti = harness.person("Siti", "id")
+    await register_herself(siti, region_typed="bojonegoro")
+    async with db.transaction() as session:
+        client = (await session.execute(select(Client))).scalar_one()
+    assert client.region_code == "3522" and client.phone is None

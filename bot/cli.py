@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -50,7 +51,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `berdaya` console script."""
     args = _parser().parse_args(argv)
-    configure_logging()
+    # The sandbox is a chat in this terminal: only warnings may interrupt it.
+    configure_logging(logging.WARNING if args.command == "sandbox" else logging.INFO)
     try:
         if args.command == "run":
             from bot.runtime import serve

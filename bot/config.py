@@ -6,7 +6,7 @@ import re
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./berdaya.db"
@@ -25,9 +25,17 @@ class Settings(BaseSettings):
     berdaya_timezone: str = "Asia/Jakarta"
     berdaya_admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
     # Flood control toward the Bot API; 0 turns the overall limiter off (the emulator in tests).
-    rate_limit_per_second: float = Field(default=30.0, ge=0)
+    rate_limit_per_second: float = Field(
+        default=30.0,
+        ge=0,
+        validation_alias=AliasChoices("BERDAYA_RATE_LIMIT", "rate_limit_per_second"),
+    )
     # Idle minutes after which an open flow is closed and its draft kept.
-    flow_idle_minutes: int = Field(default=30, ge=1)
+    flow_idle_minutes: int = Field(
+        default=30,
+        ge=1,
+        validation_alias=AliasChoices("BERDAYA_IDLE_MINUTES", "flow_idle_minutes"),
+    )
 
     @field_validator("telegram_bot_token")
     @classmethod

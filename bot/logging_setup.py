@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 import re
 
-# Long digit runs (NIK: 16, phone numbers: 9–15) and anything shaped like a bot token.
+# Bot tokens, Indonesian phone numbers (08…, +628…, 628…, spaced or not) and any run of 10 or
+# more digits (a NIK has 16). Timestamps never have more than 4 digits in a row.
 _PATTERNS = (
     (re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}"), "[token]"),
-    (re.compile(r"\+?\d[\d \-]{8,}\d"), "[number]"),
+    (re.compile(r"(?<!\d)(?:\+?62|0)\s?8\d(?:[ .\-]?\d){6,11}(?!\d)"), "[phone]"),
+    (re.compile(r"\d{10,}"), "[number]"),
 )
 
 
@@ -34,5 +36,5 @@ def configure_logging(level: int = logging.INFO) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "apscheduler", "aiohttp.access"):
+    for noisy in ("httpx", "httpcore", "apscheduler", "aiohttp.access", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

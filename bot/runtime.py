@@ -66,6 +66,7 @@ async def start_bot(settings: Settings, *, clock: Clock | None = None) -> Runnin
 
 async def serve(settings: Settings) -> None:
     """Run until SIGINT or SIGTERM, then shut down cleanly."""
+    settings.token()  # a missing token is named before anything else happens
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -33,7 +33,7 @@ async def bot_process(
         "TELEGRAM_BOT_TOKEN": emulator.token,
         "TELEGRAM_API_URL": emulator.base_url,
         "DATABASE_URL": database_url,
-        "RATE_LIMIT_PER_SECOND": "0",
+        "BERDAYA_RATE_LIMIT": "0",
     }
     with log.open("ab") as sink:
         process = await asyncio.create_subprocess_exec(

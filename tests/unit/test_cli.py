@@ -1,0 +1,112 @@
+"""The command line: one clear line and exit code 2 for bad settings; invitations from the shell."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def berdaya(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run `python -m bot ...` with only the given Berdaya settings."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BERDAYA_"))}
+    clean.pop("DATABASE_URL", None)
+    clean["PYTHONPATH"] = str(ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env={**clean, **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({}, "TELEGRAM_BOT_TOKEN"),
+        ({"TELEGRAM_BOT_TOKEN": "not-a-token"}, "TELEGRAM_BOT_TOKEN"),
+        (
+            {"TELEGRAM_BOT_TOKEN": "123456:TEST-TOKEN-berdaya", "BERDAYA_TIMEZONE": "Mars/Olympus"},
+            "BERDAYA_TIMEZONE",
+        ),
+        (
+            {"TELEGRAM_BOT_TOKEN": "123456:TEST-TOKEN-berdaya", "BERDAYA_ADMIN_IDS": "12,abc"},
+            "BERDAYA_ADMIN_IDS",
+        ),
+        (
+            {"TELEGRAM_BOT_TOKEN": "123456:TEST-TOKEN-berdaya", "TELEGRAM_API_URL": "ftp://x"},
+            "TELEGRAM_API_URL",
+        ),
+        (
+            {
+                "TELEGRAM_BOT_TOKEN": "123456:TEST-TOKEN-berdaya",
+                "DATABASE_URL": "postgresql+asyncpg://nobody:secret@127.0.0.1:1/none",
+            },
+            "DATABASE_URL",
+        ),
+    ],
+)
+def test_a_bad_setting_is_named_in_one_line_with_exit_code_2(
+    env: dict[str, str], named: str, tmp_path: Path
+) -> None:
+    result = berdaya("run", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and named in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+    assert ":secret@" not in result.stderr  # a password in the URL is masked
+
+
+def test_staff_can_invite_a_client_from_the_shell(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'b.db'}"}
+    result = berdaya(
+        "clients",
+        "invite",
+        "--name",
+        "Siti Rahayu",
+        "--nik",
+        "3522015408900001",
+        "--region",
+        "3522",
+        "--bot-username",
+        "berdaya_bot",
+        env=env,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    code = result.stdout.split("Invitation code: ")[1].split()[0]
+    assert f"https://t.me/berdaya_bot?start={code}" in result.stdout
+    again = berdaya(
+        "clients",
+        "invite",
+        "--name",
+        "Siti",
+        "--nik",
+        "3522015408900001",
+        "--region",
+        "3522",
+        "--bot-username",
+        "berdaya_bot",
+        env=env,
+        cwd=tmp_path,
+    )
+    assert again.returncode == 2 and "NIK" in again.stderr
+
+
+def test_every_command_has_help(tmp_path: Path) -> None:
+    for args in (
+        ["--help"],
+        ["run", "--help"],
+        ["db", "upgrade", "--help"],
+        ["clients", "invite", "--help"],
+        ["sandbox", "--help"],
+    ):
+        result = berdaya(*args, env={}, cwd=tmp_path)
+        assert result.returncode == 0 and "usage: berdaya" in result.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats
 from telegram.constants import ParseMode
@@ -19,6 +20,8 @@ from handlers import build_handlers
 from handlers.errors import on_error
 
 log = logging.getLogger(__name__)
+# Opt in to PTB 22's timedelta durations (RetryAfter.retry_after) before they become the default.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 COMMANDS = (
     ("start", N_("Mulai, atau kembali ke menu")),

@@ -9,7 +9,7 @@ from tests.harness import Harness, Person
 
 # Made-up NIKs: Bojonegoro (3522), district 01, born 14 Aug 1990 (women: day + 40).
 NIK_SITI = "3522015408900001"
-NIK_SARI = "3507016108850002"  # Kab. Malang, 21 Aug 1985
+NIK_SARI = "3507016108850002"  # Kab. Malang, born 21 Aug 1985 (day + 40)
 
 
 async def register_herself(

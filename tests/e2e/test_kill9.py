@@ -47,9 +47,7 @@ async def bot_process(
             await process.wait()
 
 
-async def _step(
-    user: SimulatedUser, action: Callable[[], Awaitable[int]], expected: str
-) -> None:
+async def _step(user: SimulatedUser, action: Callable[[], Awaitable[int]], expected: str) -> None:
     before = len(user.messages)
     await action()
     await user.wait_until(

@@ -110,3 +110,10 @@ def test_every_command_has_help(tmp_path: Path) -> None:
     ):
         result = berdaya(*args, env={}, cwd=tmp_path)
         assert result.returncode == 0 and "usage: berdaya" in result.stdout
+
+
+def test_db_upgrade_creates_the_schema_and_is_idempotent(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'b.db'}"}
+    for _ in range(2):
+        result = berdaya("db", "upgrade", env=env, cwd=tmp_path)
+        assert result.returncode == 0 and "up to date" in result.stdout, result.stderr

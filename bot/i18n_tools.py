@@ -41,6 +41,10 @@ def _ids(catalog: Catalog) -> set[object]:
     return {message.id for message in catalog if message.id}
 
 
+def _pairs(catalog: Catalog) -> list[tuple[object, object]]:
+    return [(m.id, m.string) for m in catalog if m.id]
+
+
 def _read(path: Path, locale: str | None = None) -> Catalog:
     with path.open("rb") as fh:
         return read_po(fh, locale=locale)
@@ -61,13 +65,15 @@ def update() -> dict[str, list[str]]:
     for language in LANGUAGES:
         path = po_path(language)
         catalog = _read(path, language) if path.exists() else Catalog(locale=language)
+        before = _pairs(catalog) if path.exists() else None
         catalog.update(template, no_fuzzy_matching=True)
         catalog.obsolete.clear()
         if language == DEFAULT_LANGUAGE:
             for message in catalog:
                 if message.id and not _translated(message):
                     message.string = _identity(message, catalog.num_plurals)
-        _write(path, catalog)
+        if _pairs(catalog) != before:  # rewrite only real changes, not header dates
+            _write(path, catalog)
         todo[language] = [str(m.id) for m in catalog if m.id and not _translated(m)]
     return todo
 

@@ -35,6 +35,29 @@ async def prepare_database(settings: Settings) -> None:
         await db.dispose()
 
 
+async def start_application(application: Application) -> None:  # type: ignore[type-arg]
+    """What `run_polling` does before it blocks: initialize, post_init, start, poll."""
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    await application.start()
+    assert application.updater is not None
+    await application.updater.start_polling(
+        timeout=timedelta(seconds=10), allowed_updates=Update.ALL_TYPES
+    )
+
+
+async def stop_application(application: Application) -> None:  # type: ignore[type-arg]
+    """What `run_polling` does after it is told to stop, post_shutdown included."""
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    await application.shutdown()
+    if application.post_shutdown is not None:
+        await application.post_shutdown(application)
+
+
 @dataclass
 class RunningBot:
     """A started Application that is polling for updates."""
@@ -43,24 +66,14 @@ class RunningBot:
 
     async def stop(self) -> None:
         """Stop polling, finish the updates in hand, and shut everything down."""
-        app = self.application
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()
-        if app.running:
-            await app.stop()
-        await app.shutdown()
+        await stop_application(self.application)
 
 
 async def start_bot(settings: Settings, *, clock: Clock | None = None) -> RunningBot:
     """Migrate, build the Application and start long polling in the current event loop."""
     await prepare_database(settings)
     application = build_application(settings, clock=clock)
-    await application.initialize()
-    await application.start()
-    assert application.updater is not None
-    await application.updater.start_polling(
-        timeout=timedelta(seconds=10), allowed_updates=Update.ALL_TYPES
-    )
+    await start_application(application)
     return RunningBot(application)
 
 

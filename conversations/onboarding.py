@@ -218,7 +218,7 @@ async def take_nik(turn: Turn) -> str:
             ),
             NikProblem.BAD_DISTRICT: _("Kode kecamatan di NIK (angka ke-5 dan ke-6) tidak benar."),
             NikProblem.BAD_DATE: _("Tanggal lahir di NIK (angka ke-7 sampai ke-12) tidak benar."),
-            NikProblem.FUTURE_BIRTH: _("Tanggal lahir di NIK belum terjadi."),
+            NikProblem.FUTURE_BIRTH: _("Tanggal lahir di NIK lebih dari hari ini."),
             NikProblem.BAD_SERIAL: _("Empat angka terakhir NIK tidak boleh 0000."),
         }
         turn.say(reasons.get(error.problem, _("NIK tidak benar.")) + " " + _("Coba lagi."))

@@ -32,7 +32,7 @@ STATUS_LABELS = {
     BusinessStatus.RUNNING: N_("👍 Berjalan lancar"),
     BusinessStatus.DECLINING: N_("📉 Berjalan, tapi menurun"),
     BusinessStatus.PAUSED: N_("⏸️ Berhenti sementara"),
-    BusinessStatus.CLOSED: N_("❌ Tutup"),
+    BusinessStatus.CLOSED: N_("❌ Sudah tutup"),
 }
 OBSTACLE_LABELS = {
     Obstacle.CAPITAL: N_("Modal"),
@@ -122,7 +122,10 @@ async def ask_income_check(turn: Turn) -> None:
     money = [turn.t.money(c) for c in candidates]
     single = len(candidates) == 1
     if reason is UnclearReason.RANGE and not single:
-        text = _("Anda menulis kisaran {low} sampai {high}. Kira-kira berapa yang paling sering?")
+        text = _(
+            "Anda menulis kisaran {low} sampai {high}. "
+            "Kira-kira berapa yang biasanya Anda dapat sebulan?"
+        )
         text = text.format(low=money[0], high=money[-1])
     elif single:
         text = _("{amount} sebulan, benar?").format(amount=money[0])
@@ -246,7 +249,9 @@ def _summary_lines(turn: Turn) -> list[str]:
             value=turn.t.ngettext("{n} orang", "{n} orang", employees).format(n=employees)
         ),
         _("Kendala: {value}").format(value=", ".join(obstacles) if obstacles else _("tidak ada")),
-        _("Foto produk: {value}").format(value=_("ada") if data.get("photo") else _("tidak ada")),
+        _("Foto produk: {value}").format(
+            value=_("dikirim") if data.get("photo") else _("tidak dikirim")
+        ),
     ]
 
 

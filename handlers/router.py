@@ -158,7 +158,7 @@ class Router:
         active = turn.flow_state
         if command == "batal":
             if active is None and turn.paused is None:
-                turn.say(_("Tidak ada yang sedang berjalan."))
+                turn.say(_("Tidak ada yang perlu dibatalkan."))
             else:
                 turn.end()
                 turn.say(_("Dibatalkan."))

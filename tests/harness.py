@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import Any
 
 from pydantic import SecretStr
@@ -21,6 +20,7 @@ from bot.config import Settings
 from bot.emulator import BotApiEmulator, SentMessage, SimulatedUser
 from bot.jobs import close_idle_flows
 from bot.processing import PerUserUpdateProcessor
+from bot.runtime import start_application, stop_application
 
 PROCESS_TIMEOUT = 15.0
 
@@ -51,10 +51,7 @@ class Harness:
         processor = app.update_processor
         assert isinstance(processor, PerUserUpdateProcessor)
         processor.add_observer(self._mark_done)
-        await app.initialize()
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(timeout=timedelta(seconds=5))
+        await start_application(app)
         self.app = app
 
     async def stop(self) -> None:
@@ -62,10 +59,7 @@ class Harness:
         app, self.app = self.app, None
         if app is None:
             return
-        assert app.updater is not None
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
+        await stop_application(app)
 
     async def restart(self) -> None:
         """Stop and start again: all state must come back from the database."""

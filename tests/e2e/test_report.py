@@ -16,7 +16,7 @@ STATUSES = [
     ("👍 Berjalan lancar", "running"),
     ("📉 Berjalan, tapi menurun", "declining"),
     ("⏸️ Berhenti sementara", "paused"),
-    ("❌ Tutup", "closed"),
+    ("❌ Sudah tutup", "closed"),
 ]
 
 
@@ -104,7 +104,7 @@ async def test_a_product_photo_is_kept_with_the_report(harness: Harness, db: Dat
     await siti.press("Tidak ada kendala")
     reply = await siti.do(siti.user.send_photo(b"\x89PNG fake product photo"))
     assert "Foto diterima" in siti.text(reply)
-    assert "Foto produk: ada" in reply[-1].text
+    assert "Foto produk: dikirim" in reply[-1].text
     await siti.press("✅ Simpan")
     [report] = await _reports(db)
     assert report.photo_file_id and report.employees == 3
@@ -133,7 +133,7 @@ async def test_change_from_the_summary_returns_to_the_summary(
 async def test_cancel_from_the_summary_stores_nothing(harness: Harness, db: Database) -> None:
     siti = await invited_client(harness, db)
     await siti.send("/lapor")
-    await siti.press("❌ Tutup")
+    await siti.press("❌ Sudah tutup")
     await siti.send("0")
     await siti.press("0")
     await siti.press("Tidak ada kendala")

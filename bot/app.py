@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats
 from telegram.constants import ParseMode
@@ -14,10 +16,12 @@ from bot.config import Settings
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, translator
 from bot.jobs import IDLE_TICK_SECONDS, close_idle_flows
 from bot.processing import PerUserUpdateProcessor
+from bot.services import staff
 from bot.services_container import AppServices
 from bot.storage.db import Database
-from handlers import build_handlers
+from handlers import all_features, build_handlers
 from handlers.errors import on_error
+from handlers.features import PeriodicJob
 
 log = logging.getLogger(__name__)
 # Opt in to PTB 22's timedelta durations (RetryAfter.retry_after) before they become the default.
@@ -55,14 +59,28 @@ def build_application(
         .build()
     )
     application.bot_data["services"] = services
-    for handler in build_handlers(services):
+    features = all_features()
+    for handler in build_handlers(services, features):
         application.add_handler(handler)
     application.add_error_handler(on_error)
     assert application.job_queue is not None
     application.job_queue.run_repeating(
         _idle_tick, interval=IDLE_TICK_SECONDS, first=IDLE_TICK_SECONDS, name="idle-flows"
     )
+    for job in (j for feature in features for j in feature.jobs):
+        application.job_queue.run_repeating(
+            _job_callback(job), interval=job.every, first=job.every, name=job.name
+        )
     return application
+
+
+def _job_callback(
+    job: PeriodicJob,
+) -> Callable[[ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]:
+    async def _run(context: ContextTypes.DEFAULT_TYPE) -> None:
+        await job.run(services_of(context.application), context.bot)
+
+    return _run
 
 
 def services_of(application: Application) -> AppServices:  # type: ignore[type-arg]
@@ -77,7 +95,12 @@ async def _idle_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
-    """Register the command list in every language."""
+    """Make the configured administrators staff; register the command list in every language."""
+    services = services_of(application)
+    async with services.db.transaction() as session:
+        await staff.ensure_admins(
+            session, telegram_ids=services.settings.berdaya_admin_ids, now=services.clock.now()
+        )
     for language in LANGUAGES:
         t = translator(language)
         commands = [BotCommand(name, t.gettext(text)) for name, text in COMMANDS]

@@ -26,6 +26,7 @@ from telegram import (
 from bot.i18n import Translator, translator
 from bot.services.accounts import Profile
 from bot.services.flows import FlowState
+from bot.services.staff import StaffProfile
 from bot.services_container import AppServices
 
 END = "__end__"  # the flow is over; its state is deleted
@@ -83,6 +84,7 @@ class Turn:
     first_name: str
     language_code: str | None
     profile: Profile | None
+    staff: StaffProfile | None  # set when the person is an active staff member
     flow_state: FlowState | None  # the active flow, if any
     paused: FlowState | None  # a flow closed for idleness, whose draft is kept
     input: Input
@@ -92,6 +94,7 @@ class Turn:
     toast: str | None = None  # the answer shown on a pressed button
     pressed_keyboard: Any = UNCHANGED  # new markup for the message whose button was pressed
     flow_ended: bool = False
+    queued_outbox: bool = False  # something was queued for others: deliver right after commit
 
     def __post_init__(self) -> None:
         self.t = translator(self.language, self.services.settings.timezone)
@@ -105,6 +108,8 @@ class Turn:
             return str(self.flow_state.data["lang"])
         if self.profile is not None:
             return self.profile.language
+        if self.staff is not None:
+            return self.staff.language
         return guess_language(self.language_code)
 
     def set_language(self, language: str) -> None:

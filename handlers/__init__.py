@@ -5,13 +5,21 @@ from __future__ import annotations
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot.services_container import AppServices
+from handlers.features import Feature
 from handlers.router import Router
 
 
-def build_handlers(services: AppServices) -> list[BaseHandler]:  # type: ignore[type-arg]
+def build_handlers(services: AppServices, features: tuple[Feature, ...] = ()) -> list[BaseHandler]:  # type: ignore[type-arg]
     """Every update from a person goes through one router, which keeps the flow state."""
-    router = Router(services)
+    router = Router(services, features)
     return [
         CallbackQueryHandler(router),
         MessageHandler(filters.ALL, router),
     ]
+
+
+def all_features() -> tuple[Feature, ...]:
+    """The features beyond onboarding and reports, in the order their hooks run."""
+    from handlers.delivery import FEATURE as delivery
+
+    return (delivery,)

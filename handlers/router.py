@@ -12,10 +12,12 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, guess_language, translator
-from bot.services import accounts, flows
+from bot.outbox_sender import deliver_outbox
+from bot.services import accounts, flows, staff
 from bot.services_container import AppServices
 from conversations import onboarding, report
 from conversations.engine import UNCHANGED, Flow, Input, Kind, Turn, feed, repeat
+from handlers.features import Action, Command, Feature, allowed
 from handlers.menu import (
     GLOBAL,
     LANGUAGE_PREFIX,
@@ -32,7 +34,7 @@ from handlers.menu import (
 )
 
 log = logging.getLogger(__name__)
-FLOWS: dict[str, Flow] = {flow.name: flow for flow in (onboarding.FLOW, report.FLOW)}
+CORE_FLOWS: tuple[Flow, ...] = (onboarding.FLOW, report.FLOW)
 _COMMAND_RE = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
 
 
@@ -70,8 +72,15 @@ def _media_kind(message: Message) -> Kind:
 class Router:
     """Routes every private-chat update through the flows, in one transaction per update."""
 
-    def __init__(self, services: AppServices) -> None:
+    def __init__(self, services: AppServices, features: tuple[Feature, ...] = ()) -> None:
         self.services = services
+        self.flows: dict[str, Flow] = {
+            flow.name: flow for flow in (*CORE_FLOWS, *(f for x in features for f in x.flows))
+        }
+        self.commands: dict[str, Command] = {c.name: c for x in features for c in x.commands}
+        self.actions: dict[str, Action] = {a.prefix: a for x in features for a in x.actions}
+        self.text_hooks = [hook for x in features for hook in x.text_hooks]
+        self.start_hooks = [hook for x in features for hook in x.start_hooks]
 
     async def __call__(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """PTB callback: handle the update, commit, then reply."""
@@ -90,6 +99,7 @@ class Router:
                 first_name=user.first_name,
                 language_code=user.language_code,
                 profile=await accounts.find_profile(session, telegram_id=user.id),
+                staff=await staff.find_staff(session, telegram_id=user.id),
                 flow_state=state if state and not state.paused else None,
                 paused=state if state and state.paused else None,
                 input=to_input(update),
@@ -98,6 +108,8 @@ class Router:
             await self._route(turn, update)
             await self._persist(turn)
         await deliver(turn, update, chat.id, context)
+        if turn.queued_outbox:  # messages for other people: send them now, not at the next tick
+            await deliver_outbox(self.services, context.bot)
 
     async def _persist(self, turn: Turn) -> None:
         if turn.flow_state is not None:
@@ -117,9 +129,9 @@ class Router:
         if match:
             await self._on_command(turn, match.group(1).lower(), (match.group(2) or "").strip())
         elif turn.flow_state is not None:
-            await feed(turn, FLOWS[turn.flow_state.flow])
+            await feed(turn, self.flows[turn.flow_state.flow])
         else:
-            self._outside_flow(turn)
+            await self._outside_flow(turn)
 
     async def _on_button(self, turn: Turn, data: str) -> None:
         turn.pressed_keyboard = None  # a pressed keyboard has done its job
@@ -129,7 +141,7 @@ class Router:
         elif state is not None and data.startswith(f"{state.flow}:{state.state}:"):
             prefix_len = len(f"{state.flow}:{state.state}:")
             turn.input = Input(Kind.BUTTON, value=data[prefix_len:])
-            await feed(turn, FLOWS[state.flow])
+            await feed(turn, self.flows[state.flow])
         else:
             _ = turn.gettext
             turn.toast = _("Tombol ini sudah tidak berlaku.")
@@ -148,6 +160,10 @@ class Router:
             await self._change_language(turn, action[len(LANGUAGE_PREFIX) :])
         elif action in (RESUME_YES, RESUME_NEW) and turn.paused is not None:
             await self._resume(turn, fresh=action == RESUME_NEW)
+        elif (feature := self.actions.get(action.split(":", 1)[0])) and allowed(
+            turn, feature.roles
+        ):
+            await feature.run(turn, action.partition(":")[2])
         else:
             _ = turn.gettext
             turn.toast = _("Tombol ini sudah tidak berlaku.")
@@ -172,6 +188,8 @@ class Router:
             await self._start(turn, args)
         elif command == "lapor":
             await self._report(turn)
+        elif (feature := self.commands.get(command)) and allowed(turn, feature.roles):
+            await feature.run(turn, args)
         else:
             turn.say(
                 _("Perintah itu tidak saya kenal. Ketik /bantuan untuk melihat daftar perintah.")
@@ -181,9 +199,13 @@ class Router:
     async def _start(self, turn: Turn, code: str) -> None:
         _ = turn.gettext
         active = turn.flow_state
+        if active is None or (code and active.flow == onboarding.FLOW.name):
+            for hook in self.start_hooks:
+                if await hook(turn, code):
+                    return
         if active is not None and not (code and active.flow == onboarding.FLOW.name):
             turn.say(_("Anda sedang mengisi data. Lanjutkan di bawah, atau ketik /batal."))
-            await repeat(turn, FLOWS[active.flow])
+            await repeat(turn, self.flows[active.flow])
         elif turn.profile is not None and turn.profile.registered:
             if code:
                 turn.say(_("Akun Anda sudah terhubung dengan data Dinas Sosial."))
@@ -201,7 +223,7 @@ class Router:
         elif active is not None:
             if active.flow != report.FLOW.name:
                 turn.say(_("Anda sedang mengisi data. Lanjutkan di bawah, atau ketik /batal."))
-            await repeat(turn, FLOWS[active.flow])
+            await repeat(turn, self.flows[active.flow])
         elif turn.paused is not None and turn.paused.flow == report.FLOW.name:
             self._offer_resume(turn)
         else:
@@ -218,7 +240,7 @@ class Router:
 
     async def _resume(self, turn: Turn, *, fresh: bool) -> None:
         assert turn.paused is not None
-        flow = FLOWS[turn.paused.flow]
+        flow = self.flows[turn.paused.flow]
         if fresh:
             turn.end()
             if flow is report.FLOW:
@@ -240,12 +262,15 @@ class Router:
     async def _continue_or_menu(self, turn: Turn, *, menu: bool = True) -> None:
         """After an aside, put the open flow's question back on screen (or the menu)."""
         if turn.flow_state is not None:
-            await repeat(turn, FLOWS[turn.flow_state.flow])
+            await repeat(turn, self.flows[turn.flow_state.flow])
         elif menu:
             show_menu(turn)
 
-    def _outside_flow(self, turn: Turn) -> None:
+    async def _outside_flow(self, turn: Turn) -> None:
         _ = turn.gettext
+        for hook in self.text_hooks:
+            if await hook(turn):
+                return
         if turn.input.kind is Kind.TEXT:
             if turn.paused is not None:
                 self._offer_resume(turn)

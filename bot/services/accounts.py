@@ -59,6 +59,7 @@ async def record_consent(
     await users.add_consent(
         session, user=user, notice_version=NOTICE_VERSION, granted=True, now=now
     )
+    user.consent_active = True
     profile = await find_profile(session, telegram_id=telegram_id)
     assert profile is not None
     return profile
@@ -69,3 +70,17 @@ async def set_language(session: AsyncSession, *, telegram_id: int, language: str
     user = await users.get_by_telegram_id(session, telegram_id=telegram_id)
     if user is not None:
         user.language = language
+
+
+async def mark_blocked(session: AsyncSession, *, telegram_id: int, now: datetime) -> None:
+    """The person blocked the bot: nothing more is sent to them until they write again."""
+    user = await users.get_by_telegram_id(session, telegram_id=telegram_id)
+    if user is not None and user.blocked_at is None:
+        user.blocked_at = now
+
+
+async def mark_reachable(session: AsyncSession, *, telegram_id: int) -> None:
+    """The person wrote to the bot, so it is not blocked (any more)."""
+    user = await users.get_by_telegram_id(session, telegram_id=telegram_id)
+    if user is not None and user.blocked_at is not None:
+        user.blocked_at = None

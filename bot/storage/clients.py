@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Collection
+
+from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Client, Invitation
@@ -42,3 +44,13 @@ async def invitation_by_hash(
         query = query.with_for_update()
     result = await session.execute(query)
     return result.scalar_one_or_none()
+
+
+def in_areas(region_codes: Collection[str], upt_ids: Collection[int]) -> ColumnElement[bool]:
+    """SQL condition: the client lives in one of these regions or trained at one of these UPTs."""
+    conditions: list[ColumnElement[bool]] = []
+    if region_codes:
+        conditions.append(Client.region_code.in_(sorted(region_codes)))
+    if upt_ids:
+        conditions.append(Client.upt_id.in_(sorted(upt_ids)))
+    return or_(*conditions) if conditions else false()

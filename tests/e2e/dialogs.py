@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from bot.emulator import SentMessage
-from bot.services import registration
+from bot.services import registration, staff
 from bot.storage.db import Database
+from bot.storage.models import StaffRole
 from tests.harness import Harness, Person
 
 # Made-up NIKs: Bojonegoro (3522), district 01, born 14 Aug 1990 (women: day + 40).
@@ -78,3 +79,27 @@ async def file_report(
     await person.press(person.last.button_labels[-1])  # no obstacles / continue
     await person.press(person.last.button_labels[-1])  # skip the photo
     return await person.press(person.last.button_labels[0])  # save
+
+
+async def staff_member(
+    harness: Harness,
+    db: Database,
+    *,
+    role: StaffRole = StaffRole.CASEWORKER,
+    first_name: str = "Bu Ani",
+    full_name: str = "Ani Pendamping",
+    regions: tuple[str, ...] = ("3522",),
+) -> Person:
+    """A staff member already linked to Telegram, who has written to the bot once."""
+    person = harness.person(first_name, "id")
+    async with db.transaction() as session:
+        await staff.add_staff(
+            session,
+            telegram_id=person.id,
+            role=role,
+            full_name=full_name,
+            now=harness.clock.now(),
+            region_codes=regions,
+        )
+    await person.send("/start")
+    return person

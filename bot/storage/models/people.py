@@ -1,61 +1,15 @@
-"""The database tables, as SQLAlchemy 2 typed models."""
+"""People and what they report: users, consent, clients, invitations, reports, flow state."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Date,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Text,
-)
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-# Stable constraint names, so Alembic migrations are the same on SQLite and PostgreSQL.
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """An aware UTC datetime on every backend (SQLite drops the offset; we put it back)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetimes are not stored; pass an aware one")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-class Base(DeclarativeBase):
-    """Base of every model; carries the naming convention."""
-
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime(), dict[str, Any]: JSON}
+from bot.storage.models.base import Base
 
 
 class ClientStatus(StrEnum):
@@ -102,6 +56,10 @@ class User(Base):
     telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
     language: Mapped[str] = mapped_column(String(8), default="id")
     created_at: Mapped[datetime]
+    # Denormalised from `consents`, so schedulers can filter with one indexed query.
+    consent_active: Mapped[bool] = mapped_column(default=False)
+    opted_out_at: Mapped[datetime | None]  # /berhenti: no check-ins until /mulai
+    blocked_at: Mapped[datetime | None]  # the person blocked the bot
 
     client: Mapped[Client | None] = relationship(back_populates="user")
 
@@ -137,6 +95,12 @@ class Client(Base):
     status: Mapped[str] = mapped_column(String(16), default=ClientStatus.PENDING.value)
     origin: Mapped[str] = mapped_column(String(16))
     training_ended_on: Mapped[date | None] = mapped_column(Date)
+    upt_id: Mapped[int | None] = mapped_column(ForeignKey("upts.id", ondelete="SET NULL"))
+    # The next check-in's due time; NULL while one is open. The scheduler's only index.
+    next_checkin_at: Mapped[datetime | None] = mapped_column(index=True)
+    checkin_sequence: Mapped[int] = mapped_column(Integer, default=0)
+    checkin_cadence_days: Mapped[int] = mapped_column(Integer, default=30)
+    rejection_reason: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime]
     verified_at: Mapped[datetime | None]
 

@@ -1,0 +1,63 @@
+"""The database tables, as SQLAlchemy 2 typed models (one module per area)."""
+
+from bot.storage.models.base import NAMING_CONVENTION, Base
+from bot.storage.models.casework import (
+    Alert,
+    AlertDelivery,
+    AlertKind,
+    CheckIn,
+    CheckInStatus,
+    ClientEvent,
+    FollowUpAction,
+    FollowUpRequest,
+    JobSchedule,
+    Staff,
+    StaffArea,
+    StaffInvitation,
+    StaffRole,
+    Upt,
+)
+from bot.storage.models.messaging import OutboxMessage, OutboxStatus
+from bot.storage.models.people import (
+    BusinessReport,
+    BusinessStatus,
+    Client,
+    ClientOrigin,
+    ClientStatus,
+    Consent,
+    Conversation,
+    Invitation,
+    Obstacle,
+    User,
+)
+
+__all__ = [
+    "NAMING_CONVENTION",
+    "Alert",
+    "AlertDelivery",
+    "AlertKind",
+    "Base",
+    "BusinessReport",
+    "BusinessStatus",
+    "CheckIn",
+    "CheckInStatus",
+    "Client",
+    "ClientEvent",
+    "ClientOrigin",
+    "ClientStatus",
+    "Consent",
+    "Conversation",
+    "FollowUpAction",
+    "FollowUpRequest",
+    "Invitation",
+    "JobSchedule",
+    "Obstacle",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Staff",
+    "StaffArea",
+    "StaffInvitation",
+    "StaffRole",
+    "Upt",
+    "User",
+]

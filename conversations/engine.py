@@ -95,6 +95,7 @@ class Turn:
     pressed_keyboard: Any = UNCHANGED  # new markup for the message whose button was pressed
     flow_ended: bool = False
     queued_outbox: bool = False  # something was queued for others: deliver right after commit
+    bot_username: str = ""  # for deep links such as https://t.me/<bot>?start=<code>
 
     def __post_init__(self) -> None:
         self.t = translator(self.language, self.services.settings.timezone)

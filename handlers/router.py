@@ -104,6 +104,7 @@ class Router:
                 paused=state if state and state.paused else None,
                 input=to_input(update),
                 now=self.services.clock.now(),
+                bot_username=context.bot.username,
             )
             await self._route(turn, update)
             await self._persist(turn)

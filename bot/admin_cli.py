@@ -1,4 +1,4 @@
-"""Staff actions from the command line, until staff can do them in the bot."""
+"""Staff actions from the command line: invitations, staff members and UPTs."""
 
 from __future__ import annotations
 
@@ -6,13 +6,17 @@ import argparse
 
 from telegram import Bot
 
+from bot.cli import BadInput
 from bot.clock import SystemClock
 from bot.config import Settings, SettingsError
 from bot.domain.nik import NikError
+from bot.domain.reference import region_by_code
 from bot.i18n import translator
 from bot.runtime import prepare_database
-from bot.services import registration
+from bot.services import registration, staff, staff_admin
+from bot.storage import staff as staff_repo
 from bot.storage.db import Database
+from bot.storage.models import StaffRole
 
 
 async def invite_client(settings: Settings, args: argparse.Namespace) -> str:
@@ -54,3 +58,62 @@ async def _bot_username(settings: Settings) -> str:
     api = settings.telegram_api_url
     async with Bot(settings.token(), base_url=f"{api}/bot", base_file_url=f"{api}/file/bot") as bot:
         return bot.username
+
+
+def _staff_input(args: argparse.Namespace) -> tuple[int, StaffRole, list[str]]:
+    """Check `staff add`'s arguments before touching the database."""
+    if not str(args.telegram_id).isdigit() or int(args.telegram_id) <= 0:
+        raise BadInput("--telegram-id: a positive number, e.g. 123456789")
+    if args.role not in {r.value for r in StaffRole}:
+        raise BadInput("--role: one of admin, caseworker, partner")
+    codes = [code.strip() for code in str(args.regions).split(",") if code.strip()]
+    unknown = [code for code in codes if region_by_code(code) is None]
+    if unknown:
+        raise BadInput(f"--regions: {unknown[0]} is not a kabupaten/kota code of Jawa Timur")
+    role = StaffRole(args.role)
+    if role is StaffRole.CASEWORKER and not codes:
+        raise BadInput("--regions: a caseworker needs at least one kabupaten/kota")
+    if args.name is not None and not 3 <= len(" ".join(args.name.split())) <= 100:
+        raise BadInput("--name: 3 to 100 characters")
+    return int(args.telegram_id), role, codes
+
+
+async def add_staff(settings: Settings, args: argparse.Namespace) -> str:
+    """Create or update a staff member linked to a Telegram id; return the line to print."""
+    telegram_id, role, codes = _staff_input(args)
+    await prepare_database(settings)
+    db = Database(settings.database_url)
+    now = SystemClock().now()
+    try:
+        async with db.transaction() as session:
+            known = await staff_repo.get_by_telegram_id(session, telegram_id=telegram_id)
+            name = " ".join(args.name.split()) if args.name else None
+            member = await staff.add_staff(
+                session,
+                telegram_id=telegram_id,
+                role=role,
+                full_name=name or (known.full_name if known else f"Staf {telegram_id}"),
+                now=now,
+                region_codes=codes,
+            )
+            staff_id, full_name = member.id, member.full_name
+    finally:
+        await db.dispose()
+    labels = [r.label for code in codes if (r := region_by_code(code)) is not None]
+    areas = f"; areas: {', '.join(labels)}" if labels else ""
+    return f"Staff member #{staff_id}: {full_name} ({role.value}){areas}"
+
+
+async def add_upt(settings: Settings, args: argparse.Namespace) -> str:
+    """Register a UPT by name; return the line to print."""
+    await prepare_database(settings)
+    db = Database(settings.database_url)
+    try:
+        async with db.transaction() as session:
+            upt = await staff_admin.add_upt(session, name=args.name)
+            upt_id, name = upt.id, upt.name
+    except ValueError as error:
+        raise BadInput(str(error)) from None
+    finally:
+        await db.dispose()
+    return f"UPT #{upt_id}: {name}"

@@ -21,7 +21,8 @@ from bot.services_container import AppServices
 from bot.storage.db import Database
 from handlers import all_features, build_handlers
 from handlers.errors import on_error
-from handlers.features import PeriodicJob
+from handlers.features import Feature, PeriodicJob
+from handlers.router import CORE_FLOWS
 
 log = logging.getLogger(__name__)
 # Opt in to PTB 22's timedelta durations (RetryAfter.retry_after) before they become the default.
@@ -64,6 +65,7 @@ def build_application(
         application.add_handler(handler)
     application.add_error_handler(on_error)
     assert application.job_queue is not None
+    application.bot_data["resume_commands"] = resume_commands(features)
     application.job_queue.run_repeating(
         _idle_tick, interval=IDLE_TICK_SECONDS, first=IDLE_TICK_SECONDS, name="idle-flows"
     )
@@ -90,8 +92,16 @@ def services_of(application: Application) -> AppServices:  # type: ignore[type-a
     return services
 
 
+def resume_commands(features: tuple[Feature, ...]) -> dict[str, str]:
+    """Each flow's name and the command that brings it back, for the idle notice."""
+    flows = (*CORE_FLOWS, *(flow for feature in features for flow in feature.flows))
+    return {flow.name: flow.entry_command for flow in flows}
+
+
 async def _idle_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
-    await close_idle_flows(services_of(context.application), context.bot)
+    await close_idle_flows(
+        services_of(context.application), context.bot, context.bot_data["resume_commands"]
+    )
 
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]

@@ -1,4 +1,4 @@
-"""The `berdaya` command line: run, db upgrade, clients invite, sandbox."""
+"""The `berdaya` command line: run, db upgrade, clients invite, staff add, upt add, sandbox."""
 
 from __future__ import annotations
 
@@ -13,6 +13,10 @@ from bot.config import SettingsError, load_settings
 from bot.logging_setup import configure_logging
 
 EXIT_SETTINGS = 2
+
+
+class BadInput(Exception):
+    """An argument the command cannot use; the message names it and fits on one line."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     invite.add_argument("--nik", required=True, help="16-digit NIK")
     invite.add_argument("--region", required=True, help="kabupaten/kota code, e.g. 3522")
     invite.add_argument("--bot-username", help="for the deep link; asked from the Bot API if unset")
+    _staff_parsers(commands)
     sandbox = commands.add_parser(
         "sandbox", help="the bot and a local Bot API emulator in this terminal (no token needed)"
     )
@@ -46,6 +51,27 @@ def _parser() -> argparse.ArgumentParser:
         help="where the fresh SQLite file goes",
     )
     return parser
+
+
+def _staff_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    staff = commands.add_parser("staff", help="staff members")
+    staff_commands = staff.add_subparsers(dest="staff_command", required=True, metavar="ACTION")
+    add = staff_commands.add_parser(
+        "add", help="make a Telegram account a staff member (created, or updated if known)"
+    )
+    add.add_argument("--telegram-id", required=True, metavar="N", help="numeric Telegram user id")
+    add.add_argument("--role", required=True, metavar="admin|caseworker|partner", help="the role")
+    add.add_argument("--name", help="full name (default: the known name, or 'Staf <id>')")
+    add.add_argument(
+        "--regions",
+        default="",
+        metavar="CODES",
+        help="kabupaten/kota codes, comma-separated, e.g. 3522,3507 (a caseworker needs one)",
+    )
+    upt = commands.add_parser("upt", help="UPTs (technical units of Dinsos Jatim)")
+    upt_commands = upt.add_subparsers(dest="upt_command", required=True, metavar="ACTION")
+    upt_add = upt_commands.add_parser("add", help="register a UPT")
+    upt_add.add_argument("name", help='e.g. "UPT Rehabilitasi Sosial Bina Daksa Pasuruan"')
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -67,12 +93,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.admin_cli import invite_client
 
             print(asyncio.run(invite_client(load_settings(), args)))
+        elif args.command == "staff":
+            from bot.admin_cli import add_staff
+
+            print(asyncio.run(add_staff(load_settings(), args)))
+        elif args.command == "upt":
+            from bot.admin_cli import add_upt
+
+            print(asyncio.run(add_upt(load_settings(), args)))
         elif args.command == "sandbox":
             from bot.sandbox import run_sandbox
 
             args.data_dir.mkdir(parents=True, exist_ok=True)
             asyncio.run(run_sandbox(data_dir=args.data_dir))
-    except SettingsError as error:
+    except (SettingsError, BadInput) as error:
         print(f"berdaya: {error}", file=sys.stderr)
         return EXIT_SETTINGS
     except KeyboardInterrupt:

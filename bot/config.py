@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -10,6 +11,8 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./berdaya.db"
+# Days after the end of training of the first check-ins (like RapidPro campaign events).
+DEFAULT_CHECKIN_OFFSETS: tuple[int, ...] = (30, 90, 180)
 # Telegram tokens look like "<bot id>:<secret>"; the secret is 35 chars for real bots.
 _TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{10,}$")
 
@@ -35,6 +38,10 @@ class Settings(BaseSettings):
         default=30,
         ge=1,
         validation_alias=AliasChoices("BERDAYA_IDLE_MINUTES", "flow_idle_minutes"),
+    )
+    checkin_offsets: Annotated[tuple[int, ...], NoDecode] = Field(
+        default=DEFAULT_CHECKIN_OFFSETS,
+        validation_alias=AliasChoices("BERDAYA_CHECKIN_OFFSETS", "checkin_offsets"),
     )
 
     @field_validator("telegram_bot_token")
@@ -70,6 +77,23 @@ class Settings(BaseSettings):
             return tuple(int(p) for p in parts)
         if isinstance(value, int):
             return (value,)
+        return value
+
+    @field_validator("checkin_offsets", mode="before")
+    @classmethod
+    def _split_offsets(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            if not parts or not all(p.isdigit() for p in parts):
+                raise ValueError("must be comma-separated days, e.g. 30,90,180")
+            return tuple(int(p) for p in parts)
+        return value
+
+    @field_validator("checkin_offsets")
+    @classmethod
+    def _increasing_offsets(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if not value or value[0] < 1 or any(b <= a for a, b in pairwise(value)):
+            raise ValueError("must be at least one day, each later than the one before")
         return value
 
     @property

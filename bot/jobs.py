@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import timedelta
 
 from telegram import Bot
@@ -14,12 +15,13 @@ from bot.services_container import AppServices
 
 log = logging.getLogger(__name__)
 IDLE_TICK_SECONDS = 60
-# Which command brings each flow back, for the idle notice.
-_RESUME_COMMAND = {"onb": "/start", "rep": "/lapor"}
+async def close_idle_flows(
+    services: AppServices, bot: Bot, resume_commands: Mapping[str, str] | None = None
+) -> int:
+    """Pause flows left idle too long (drafts kept), tell their users; returns how many.
 
-
-async def close_idle_flows(services: AppServices, bot: Bot) -> int:
-    """Pause flows left idle too long (drafts kept), tell their users; returns how many."""
+    `resume_commands` maps a flow's name to the command that brings it back (without "/").
+    """
     idle = timedelta(minutes=services.settings.flow_idle_minutes)
     async with services.db.transaction() as session:
         closed = await flows.pause_idle(session, now=services.clock.now(), idle=idle)
@@ -30,7 +32,7 @@ async def close_idle_flows(services: AppServices, bot: Bot) -> int:
             "Jawaban Anda tersimpan. Ketik {command} untuk melanjutkan."
         ).format(
             minutes=services.settings.flow_idle_minutes,
-            command=_RESUME_COMMAND.get(item.flow, "/start"),
+            command="/" + ((resume_commands or {}).get(item.flow) or "start"),
         )
         try:
             await bot.send_message(item.telegram_id, text)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -118,7 +118,9 @@ class Turn:
         if self.flow_state is not None:
             self.flow_state.data["lang"] = language
         if self.profile is not None:
-            self.profile = Profile(**{**self.profile.__dict__, "language": language})
+            self.profile = replace(self.profile, language=language)
+        if self.staff is not None:
+            self.staff = replace(self.staff, language=language)
         self.t = translator(language, self.services.settings.timezone)
 
     @property

@@ -119,7 +119,11 @@ async def _link_or_choose(turn: Turn) -> str:
     if not code:
         return LINK
     redemption = await registration.redeem_invitation(
-        turn.session, telegram_id=turn.telegram_id, code=str(code)[:64], now=turn.now
+        turn.session,
+        telegram_id=turn.telegram_id,
+        code=str(code)[:64],
+        now=turn.now,
+        settings=turn.services.settings,
     )
     if redemption.result in (RedeemResult.LINKED, RedeemResult.ALREADY_LINKED):
         turn.profile = await accounts.find_profile(turn.session, telegram_id=turn.telegram_id)
@@ -204,27 +208,30 @@ async def ask_nik(turn: Turn) -> None:
 
 async def take_nik(turn: Turn) -> str:
     """Check the NIK's structure and say in words what is wrong."""
-    _ = turn.gettext
     try:
         info = validate_nik(turn.input.text[:100], today=turn.services.today())
     except NikError as error:
-        reasons = {
-            NikProblem.NOT_16_DIGITS: _("NIK harus 16 angka."),
-            NikProblem.NOT_JAWA_TIMUR: _(
-                "NIK ini bukan dari Jawa Timur (NIK Jawa Timur diawali 35)."
-            ),
-            NikProblem.UNKNOWN_REGION: _(
-                "Angka ke-3 dan ke-4 NIK tidak cocok dengan kabupaten/kota di Jawa Timur."
-            ),
-            NikProblem.BAD_DISTRICT: _("Kode kecamatan di NIK (angka ke-5 dan ke-6) tidak benar."),
-            NikProblem.BAD_DATE: _("Tanggal lahir di NIK (angka ke-7 sampai ke-12) tidak benar."),
-            NikProblem.FUTURE_BIRTH: _("Tanggal lahir di NIK lebih dari hari ini."),
-            NikProblem.BAD_SERIAL: _("Empat angka terakhir NIK tidak boleh 0000."),
-        }
-        turn.say(reasons.get(error.problem, _("NIK tidak benar.")) + " " + _("Coba lagi."))
+        turn.say(explain_nik_error(turn, error))
         return REPEAT
     turn.data["nik"] = info.nik
     return REGION
+
+
+def explain_nik_error(turn: Turn, error: NikError) -> str:
+    """What is wrong with a typed NIK, in words, and a request to try again."""
+    _ = turn.gettext
+    reasons = {
+        NikProblem.NOT_16_DIGITS: _("NIK harus 16 angka."),
+        NikProblem.NOT_JAWA_TIMUR: _("NIK ini bukan dari Jawa Timur (NIK Jawa Timur diawali 35)."),
+        NikProblem.UNKNOWN_REGION: _(
+            "Angka ke-3 dan ke-4 NIK tidak cocok dengan kabupaten/kota di Jawa Timur."
+        ),
+        NikProblem.BAD_DISTRICT: _("Kode kecamatan di NIK (angka ke-5 dan ke-6) tidak benar."),
+        NikProblem.BAD_DATE: _("Tanggal lahir di NIK (angka ke-7 sampai ke-12) tidak benar."),
+        NikProblem.FUTURE_BIRTH: _("Tanggal lahir di NIK lebih dari hari ini."),
+        NikProblem.BAD_SERIAL: _("Empat angka terakhir NIK tidak boleh 0000."),
+    }
+    return reasons.get(error.problem, _("NIK tidak benar.")) + " " + _("Coba lagi.")
 
 
 async def ask_region(turn: Turn) -> None:
@@ -431,8 +438,13 @@ async def take_confirm(turn: Turn) -> str:
         phone=data.get("phone"),
     )
     result = await registration.register_self(
-        turn.session, telegram_id=turn.telegram_id, form=form, now=turn.now
+        turn.session,
+        telegram_id=turn.telegram_id,
+        form=form,
+        now=turn.now,
+        settings=turn.services.settings,
     )
+    turn.queued_outbox = True  # the caseworkers' verification alert goes out right away
     if result is RegistrationResult.NIK_TAKEN:
         turn.say(
             _(

@@ -295,7 +295,9 @@ async def take_summary(turn: Turn) -> str:
             photo_file_id=data.get("photo"),
         ),
         now=turn.now,
+        settings=turn.services.settings,
     )
+    turn.queued_outbox = receipt.alerted  # the caseworkers' alerts go right after the commit
     turn.say(_saved_message(turn, receipt, int(data["income"])))
     turn.end()
     show_menu(turn)

@@ -242,12 +242,12 @@ class Router:
     async def _resume(self, turn: Turn, *, fresh: bool) -> None:
         assert turn.paused is not None
         flow = self.flows[turn.paused.flow]
-        if fresh:
+        if fresh:  # drop the draft, then do what the flow's own command does
             turn.end()
-            if flow is report.FLOW:
-                await report.start(turn)
+            if flow.entry_command:
+                await self._on_command(turn, flow.entry_command, "")
             else:
-                await onboarding.start(turn, None)
+                show_menu(turn)
             return
         turn.resume()
         await repeat(turn, flow)

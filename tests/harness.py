@@ -82,7 +82,9 @@ class Harness:
     async def tick_idle(self) -> int:
         """Run the idle-flow tick job now."""
         assert self.app is not None
-        return await close_idle_flows(services_of(self.app), self.app.bot)
+        return await close_idle_flows(
+            services_of(self.app), self.app.bot, self.app.bot_data["resume_commands"]
+        )
 
     async def run_job(self, job: Callable[..., Awaitable[Any]]) -> Any:
         """Run a job function with the live services and bot."""

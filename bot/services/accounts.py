@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.storage import staff as staff_repo
 from bot.storage import users
 from bot.storage.models import ClientStatus
 
@@ -66,10 +67,13 @@ async def record_consent(
 
 
 async def set_language(session: AsyncSession, *, telegram_id: int, language: str) -> None:
-    """Remember the user's language, if they have an account."""
+    """Remember the language of whoever this is: a client's account, a staff member, or both."""
     user = await users.get_by_telegram_id(session, telegram_id=telegram_id)
     if user is not None:
         user.language = language
+    member = await staff_repo.get_by_telegram_id(session, telegram_id=telegram_id)
+    if member is not None:
+        member.language = language
 
 
 async def mark_blocked(session: AsyncSession, *, telegram_id: int, now: datetime) -> None:

@@ -10,10 +10,12 @@ from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import Settings
 from bot.domain.nik import validate_nik
 from bot.domain.reference import region_by_code
+from bot.services import alerts, checkins
 from bot.storage import clients, users
-from bot.storage.models import Client, ClientOrigin, ClientStatus, Invitation
+from bot.storage.models import AlertKind, Client, ClientOrigin, ClientStatus, Invitation
 
 INVITATION_VALIDITY = timedelta(days=14)
 # No 0/O, 1/I/L: codes get read aloud and copied by hand.
@@ -85,9 +87,15 @@ def new_code() -> str:
 
 
 async def register_self(
-    session: AsyncSession, *, telegram_id: int, form: RegistrationForm, now: datetime
+    session: AsyncSession,
+    *,
+    telegram_id: int,
+    form: RegistrationForm,
+    now: datetime,
+    settings: Settings | None = None,
 ) -> RegistrationResult:
-    """Create a client record awaiting verification and link it to the user's account."""
+    """Create a client record awaiting verification, link it to the user's account, schedule
+    her check-ins and alert the caseworkers of her region that she waits for verification."""
     user = await users.get_by_telegram_id(session, telegram_id=telegram_id)
     if user is None:
         raise LookupError("registration needs consent first")
@@ -95,7 +103,7 @@ async def register_self(
         return RegistrationResult.ALREADY_LINKED
     if await clients.get_by_nik(session, nik=form.nik) is not None:
         return RegistrationResult.NIK_TAKEN
-    await clients.add(
+    client = await clients.add(
         session,
         client=Client(
             user_id=user.id,
@@ -111,13 +119,28 @@ async def register_self(
             created_at=now,
         ),
     )
+    checkins.schedule_first(client, now=now, settings=settings)
+    await alerts.raise_alert(
+        session,
+        client=client,
+        kind=AlertKind.AWAITING_VERIFICATION,
+        event_key=f"registration:{client.id}",
+        detail=None,
+        now=now,
+    )
     return RegistrationResult.REGISTERED
 
 
 async def redeem_invitation(
-    session: AsyncSession, *, telegram_id: int, code: str, now: datetime
+    session: AsyncSession,
+    *,
+    telegram_id: int,
+    code: str,
+    now: datetime,
+    settings: Settings | None = None,
 ) -> Redemption:
-    """Link the user's account to the client record behind a one-time invitation code."""
+    """Link the user's account to the client record behind a one-time invitation code, and
+    schedule her check-ins."""
     user = await users.get_by_telegram_id(session, telegram_id=telegram_id)
     if user is None:
         raise LookupError("linking needs consent first")
@@ -137,6 +160,7 @@ async def redeem_invitation(
         return Redemption(RedeemResult.USED)
     client.user_id = user.id
     invitation.used_at = now
+    checkins.schedule_first(client, now=now, settings=settings)
     await session.flush()
     return Redemption(RedeemResult.LINKED, client.full_name)
 

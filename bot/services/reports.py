@@ -7,7 +7,9 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage import reports
+from bot.config import Settings
+from bot.services import alerts, checkins
+from bot.storage import clients, reports
 from bot.storage.models import BusinessReport, BusinessStatus, Obstacle
 
 MAX_EMPLOYEES = 999
@@ -33,6 +35,7 @@ class ReportReceipt:
     previous_income: int | None
     previous_at: datetime | None
     change_percent: int | None  # None when there is no previous report or it was Rp0
+    alerted: bool = False  # caseworkers were alerted: deliver the outbox right away
 
     @property
     def first_report(self) -> bool:
@@ -48,9 +51,15 @@ def income_change_percent(previous: int, current: int) -> int | None:
 
 
 async def submit_report(
-    session: AsyncSession, *, client_id: int, report: ReportInput, now: datetime
+    session: AsyncSession,
+    *,
+    client_id: int,
+    report: ReportInput,
+    now: datetime,
+    settings: Settings | None = None,
 ) -> ReportReceipt:
-    """Store a confirmed report and compare it with the client's previous one."""
+    """Store a confirmed report, compare it with the previous one, answer the open check-in
+    and alert the caseworkers when the report calls for it (all in the caller's transaction)."""
     if not 0 <= report.employees <= MAX_EMPLOYEES:
         raise ValueError("employees out of range")
     if report.monthly_income < 0:
@@ -68,6 +77,19 @@ async def submit_report(
             created_at=now,
         ),
     )
+    client = await clients.get(session, client_id=client_id)
+    assert client is not None
+    await checkins.resolve_by_report(session, client=client, now=now, settings=settings)
+    alerted = await alerts.alert_on_report(
+        session,
+        client=client,
+        report_id=stored.id,
+        status=report.status,
+        obstacles=report.obstacles,
+        income=report.monthly_income,
+        previous_income=previous.monthly_income if previous else None,
+        now=now,
+    )
     return ReportReceipt(
         report_id=stored.id,
         saved_at=now,
@@ -78,6 +100,7 @@ async def submit_report(
             if previous
             else None
         ),
+        alerted=alerted,
     )
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import OutboxMessage, OutboxStatus
+
+BULK_PURPOSES = ("checkin", "digest", "followup", "summary")
 
 
 async def add(session: AsyncSession, *, message: OutboxMessage) -> OutboxMessage | None:
@@ -45,7 +47,12 @@ async def claim_due(
             OutboxMessage.status == OutboxStatus.PENDING.value,
             OutboxMessage.not_before <= now,
         )
-        .order_by(OutboxMessage.not_before, OutboxMessage.id)
+        # People waiting on a person (alerts, relays) go before scheduled bulk (check-ins).
+        .order_by(
+            case((OutboxMessage.purpose.in_(BULK_PURPOSES), 1), else_=0),
+            OutboxMessage.not_before,
+            OutboxMessage.id,
+        )
         .limit(limit)
         .with_for_update(skip_locked=True)
     )

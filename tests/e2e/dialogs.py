@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from bot.emulator import SentMessage
 from bot.services import registration, staff
 from bot.storage.db import Database
@@ -103,3 +105,120 @@ async def staff_member(
         )
     await person.send("/start")
     return person
+
+
+# -- casework rows made directly (staff check-in tests need no check-in or alert service) -------
+
+
+async def client_row(
+    db: Database,
+    *,
+    full_name: str,
+    at: datetime,
+    region: str = "3522",
+    telegram_id: int | None = None,
+    consent: bool = True,
+) -> int:
+    """A verified client record; with a Telegram id also a consenting, linked user."""
+    from bot.storage.models import Client, ClientOrigin, ClientStatus, User
+
+    async with db.transaction() as session:
+        user_id = None
+        if telegram_id is not None:
+            user = User(
+                telegram_id=telegram_id, language="id", created_at=at, consent_active=consent
+            )
+            session.add(user)
+            await session.flush()
+            user_id = user.id
+        client = Client(
+            full_name=full_name,
+            region_code=region,
+            status=ClientStatus.VERIFIED.value,
+            origin=ClientOrigin.INVITED.value,
+            user_id=user_id,
+            created_at=at,
+            verified_at=at,
+        )
+        session.add(client)
+        await session.flush()
+        return client.id
+
+
+async def report_row(
+    db: Database, *, client_id: int, status: str, at: datetime, income: int = 1_000_000
+) -> None:
+    """A business report filed at `at`."""
+    from bot.storage.models import BusinessReport
+
+    async with db.transaction() as session:
+        session.add(
+            BusinessReport(
+                client_id=client_id,
+                business_status=status,
+                monthly_income=income,
+                employees=0,
+                obstacles="",
+                created_at=at,
+            )
+        )
+
+
+async def checkin_row(
+    db: Database, *, client_id: int, status: str, sent_at: datetime, sequence: int = 0
+) -> None:
+    """A check-in sent at `sent_at`; a missed one is resolved 7 days later."""
+    from bot.storage.models import CheckIn, CheckInStatus
+
+    missed = status == CheckInStatus.MISSED.value
+    async with db.transaction() as session:
+        session.add(
+            CheckIn(
+                client_id=client_id,
+                sequence=sequence,
+                due_at=sent_at,
+                status=status,
+                sent_at=sent_at,
+                last_sent_at=sent_at,
+                resolved_at=sent_at + timedelta(days=7) if missed else None,
+            )
+        )
+
+
+async def alert_row(
+    db: Database, *, client_id: int, kind: str, at: datetime, claimed_by: int | None = None
+) -> None:
+    """An open alert about a client, claimed by a staff id or not."""
+    from bot.storage.models import Alert
+
+    async with db.transaction() as session:
+        session.add(
+            Alert(
+                client_id=client_id,
+                kind=kind,
+                event_key=f"test:{client_id}:{kind}:{at.isoformat()}",
+                created_at=at,
+                claimed_by_staff_id=claimed_by,
+                claimed_at=at if claimed_by else None,
+            )
+        )
+
+
+# -- check-ins and alerts ------------------------------------------------------------------------
+
+
+async def finish_report(person: Person, *, income: str = "3jt") -> list[SentMessage]:
+    """The rest of a report whose status is already chosen; returns the bot's final answer."""
+    await person.send(income)
+    await person.press("0")
+    await person.press("Tidak ada kendala")
+    await person.press("⏭️ Lewati")
+    return await person.press("✅ Simpan")
+
+
+async def blocks_the_bot(harness: Harness, person: Person) -> None:
+    """The person blocks the bot; returns once the bot has handled Telegram's notice of it."""
+    # block() queues exactly one my_chat_member update, with the next update id.
+    update_id = harness.emulator.state._next_update_id
+    harness.emulator.block(person.id)
+    await harness.processed(update_id)

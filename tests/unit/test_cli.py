@@ -117,3 +117,62 @@ def test_db_upgrade_creates_the_schema_and_is_idempotent(tmp_path: Path) -> None
     for _ in range(2):
         result = berdaya("db", "upgrade", env=env, cwd=tmp_path)
         assert result.returncode == 0 and "up to date" in result.stdout, result.stderr
+
+
+def test_staff_and_upts_can_be_added_from_the_shell(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'b.db'}"}
+    result = berdaya(
+        "staff",
+        "add",
+        "--telegram-id",
+        "4242",
+        "--role",
+        "caseworker",
+        "--name",
+        "Ani Pendamping",
+        "--regions",
+        "3522,3507",
+        env=env,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Ani Pendamping (caseworker)" in result.stdout
+    assert "Kab. Bojonegoro" in result.stdout and "Kab. Malang" in result.stdout
+    promoted = berdaya(
+        "staff", "add", "--telegram-id", "4242", "--role", "admin", env=env, cwd=tmp_path
+    )
+    assert promoted.returncode == 0 and "Ani Pendamping (admin)" in promoted.stdout
+    upt = berdaya(
+        "upt", "add", "UPT Rehabilitasi Sosial Bina Daksa Pasuruan", env=env, cwd=tmp_path
+    )
+    assert upt.returncode == 0 and "Bina Daksa Pasuruan" in upt.stdout, upt.stderr
+    again = berdaya(
+        "upt", "add", "UPT Rehabilitasi Sosial Bina Daksa Pasuruan", env=env, cwd=tmp_path
+    )
+    assert again.returncode == 2 and len(again.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--telegram-id", "abc", "--role", "admin"], "--telegram-id"),
+        (["--telegram-id", "1", "--role", "boss"], "--role"),
+        (["--telegram-id", "1", "--role", "caseworker"], "--regions"),
+        (["--telegram-id", "1", "--role", "caseworker", "--regions", "3522,9999"], "9999"),
+    ],
+)
+def test_bad_staff_input_is_named_in_one_line_with_exit_code_2(
+    args: list[str], named: str, tmp_path: Path
+) -> None:
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'b.db'}"}
+    result = berdaya("staff", "add", *args, env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and named in lines[0], result.stderr
+    assert not (tmp_path / "b.db").exists()  # refused before touching the database
+
+
+def test_the_staff_commands_have_help(tmp_path: Path) -> None:
+    for args in (["staff", "--help"], ["staff", "add", "--help"], ["upt", "add", "--help"]):
+        result = berdaya(*args, env={}, cwd=tmp_path)
+        assert result.returncode == 0 and "usage: berdaya" in result.stdout

@@ -1,0 +1,1 @@
+"""Benchmarks: figures for docs/PERFORMANCE.md, never timed assertions in tests."""

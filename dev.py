@@ -7,6 +7,7 @@ Usage (only Python 3.11+ is needed; the first run creates .venv from requirement
     python3 dev.py test         # all tests (PostgreSQL too when TEST_DATABASE_URL is set)
     python3 dev.py lint         # ruff and mypy
     python3 dev.py i18n         # extract, update and check the gettext catalogs
+    python3 dev.py bench        # check-in tick and memory with 100,000 clients
     python3 dev.py berdaya ...  # any berdaya command, e.g. `python3 dev.py berdaya --help`
 """
 
@@ -73,6 +74,8 @@ def main(argv: list[str]) -> int:
         code |= run(py, "-m", "ruff", "format", "--check", ".")
         code |= run(py, "-m", "mypy")
         return code
+    if task == "bench":
+        return run(py, "-m", "bench.checkin_tick", *rest)
     if task == "i18n":
         return run(py, "-m", "bot.i18n_tools", *rest)
     if task == "berdaya":

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import sys
 from pathlib import Path
@@ -66,7 +67,8 @@ def update() -> dict[str, list[str]]:
         path = po_path(language)
         catalog = _read(path, language) if path.exists() else Catalog(locale=language)
         before = _pairs(catalog) if path.exists() else None
-        catalog.update(template, no_fuzzy_matching=True)
+        # A copy per language: Catalog.update shares Message objects with the template.
+        catalog.update(copy.deepcopy(template), no_fuzzy_matching=True)
         catalog.obsolete.clear()
         if language == DEFAULT_LANGUAGE:
             for message in catalog:

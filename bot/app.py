@@ -34,6 +34,8 @@ COMMANDS = (
     ("bahasa", N_("Ganti bahasa")),
     ("bantuan", N_("Bantuan")),
     ("batal", N_("Batalkan langkah yang sedang berjalan")),
+    ("berhenti", N_("Berhenti menerima pertanyaan rutin")),
+    ("mulai", N_("Terima lagi pertanyaan rutin")),
 )
 
 

@@ -15,6 +15,8 @@ from bot.services_container import AppServices
 
 log = logging.getLogger(__name__)
 IDLE_TICK_SECONDS = 60
+
+
 async def close_idle_flows(
     services: AppServices, bot: Bot, resume_commands: Mapping[str, str] | None = None
 ) -> int:

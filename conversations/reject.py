@@ -39,7 +39,10 @@ async def take_reason(turn: Turn) -> str:
     if turn.input.kind is Kind.BUTTON:
         if turn.input.value != "cancel":
             return REPEAT
-        turn.say(_("Dibatalkan. Klien belum ditolak."), global_keyboard([back_to_menu(turn)]))
+        turn.say(
+            _("Dibatalkan. Pendaftaran klien tidak jadi ditolak."),
+            global_keyboard([back_to_menu(turn)]),
+        )
         return END
     reason = " ".join(turn.input.text.split())
     if not MIN_REASON <= len(reason) <= MAX_REASON:

@@ -103,7 +103,7 @@ async def _take_answer(turn: Turn, checkin_id: int, client_id: int, given: Answe
     if not accepted:
         _stale(turn)
     elif given is Answer.LATER:
-        turn.say(_("Baik, saya tanyakan lagi 3 hari lagi."))
+        turn.say(_("Baik, 3 hari lagi saya tanyakan kembali."))
     else:
         await report.start(turn, REPORT_STATUS[given])
 
@@ -133,7 +133,7 @@ async def resume_checkins(turn: Turn, _args: str) -> None:
         turn.say(_("Anda belum terdaftar. Ketik /start untuk mendaftar."))
         return
     turn.say(
-        _("Baik, pertanyaan rutin aktif lagi. Pertanyaan berikutnya datang {date}.").format(
+        _("Baik, pertanyaan rutin aktif lagi. Pertanyaan berikutnya dikirim pada {date}.").format(
             date=turn.t.date(max(due, turn.now))
         )
     )

@@ -68,7 +68,19 @@ def show_help(turn: Turn) -> None:
             "/bantuan – pesan ini\n\n"
             "Untuk pengaduan layanan publik, gunakan SP4N-LAPOR! di https://www.lapor.go.id"
         )
+        + "\n\n"
+        + _("/berhenti – berhenti menerima pertanyaan rutin\n/mulai – terima lagi pertanyaan rutin")
     )
+    if turn.staff is not None:
+        turn.say(
+            _(
+                "<b>Untuk staf</b>\n"
+                "/klien – klien di wilayah Anda\n"
+                "/undang – undang klien baru\n"
+                "/staf – kelola staf (administrator)\n"
+                "/jadwal – jadwal ringkasan dan tindak lanjut (administrator)"
+            )
+        )
 
 
 def show_language_picker(turn: Turn) -> None:

@@ -18,6 +18,7 @@ STAFF_FLOWS = frozenset({"sti", "inv", "rej"})
 MY_CLIENTS = "kl:l:all:0"
 INVITE_CLIENT = "kl:inv"
 STAFF_LIST = "stf:l:0"
+SCHEDULES = "sm:jadwal"  # the /jadwal list (administrators)
 ROLE_LABELS = {
     StaffRole.ADMIN: N_("Administrator"),
     StaffRole.CASEWORKER: N_("Pendamping"),
@@ -36,7 +37,7 @@ def staff_menu_rows(turn: Turn) -> list[list[tuple[str, str]]]:
         rows.append([(_("👥 Klien saya"), MY_CLIENTS)])
         rows.append([(_("✉️ Undang klien"), INVITE_CLIENT)])
     if staff.is_admin:
-        rows.append([(_("🧑‍💼 Staf"), STAFF_LIST)])
+        rows.append([(_("🧑‍💼 Staf"), STAFF_LIST), (_("🗓️ Jadwal"), SCHEDULES)])
     return rows
 
 
@@ -99,6 +100,10 @@ async def _on_action(turn: Turn, rest: str) -> None:
         await _start_fresh(turn)
     elif rest == MENU.partition(":")[2]:
         show_staff_menu(turn)
+    elif rest == SCHEDULES.partition(":")[2] and turn.staff is not None and turn.staff.is_admin:
+        from conversations.schedule_edit import show_schedules
+
+        await show_schedules(turn, "")
     else:
         turn.toast = _("Tombol ini sudah tidak berlaku.")
 

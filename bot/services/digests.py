@@ -31,7 +31,7 @@ ALERT_LABELS = {
     AlertKind.BUSINESS_STOPPED.value: N_("usaha berhenti"),
     AlertKind.INCOME_DROP.value: N_("penghasilan turun"),
     AlertKind.HEALTH.value: N_("masalah kesehatan"),
-    AlertKind.CHECKIN_MISSED.value: N_("check-in tidak dijawab"),
+    AlertKind.CHECKIN_MISSED.value: N_("pertanyaan rutin tidak dijawab"),
     AlertKind.AWAITING_VERIFICATION.value: N_("menunggu verifikasi"),
 }
 OVERDUE_LABELS = {
@@ -121,7 +121,10 @@ def render_digest(t: Translator, digest: Digest, day: date) -> str:
         lines += ["", heading.format(unclaimed=len(digest.unclaimed), mine=len(digest.mine))]
         lines += _names(t, digest.unclaimed + digest.mine, ALERT_LABELS)
     if digest.overdue:
-        lines += ["", _("⏰ <b>Check-in terlambat: {count}</b>").format(count=len(digest.overdue))]
+        lines += [
+            "",
+            _("⏰ <b>Pertanyaan rutin terlambat: {count}</b>").format(count=len(digest.overdue)),
+        ]
         lines += _names(t, digest.overdue, OVERDUE_LABELS)
     if digest.pending:
         heading = _("📋 <b>Tindak lanjut yang belum dicatat: {count}</b>")

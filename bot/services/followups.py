@@ -42,7 +42,7 @@ class FollowUpReason(StrEnum):
 REASON_LABELS = {
     FollowUpReason.STOPPED: N_("usaha berhenti atau tutup"),
     FollowUpReason.DECLINING: N_("usaha menurun"),
-    FollowUpReason.MISSED_CHECKIN: N_("tidak menjawab check-in"),
+    FollowUpReason.MISSED_CHECKIN: N_("tidak menjawab pertanyaan rutin"),
     FollowUpReason.SILENT: N_("tidak ada laporan 60 hari"),
 }
 ACTION_LABELS = {

@@ -59,7 +59,15 @@ async def test_commands_are_registered_in_each_language(harness: Harness) -> Non
     indonesian = commands[("all_private_chats", "id")]
     javanese = commands[("all_private_chats", "jv")]
     english = commands[("all_private_chats", "en")]
-    assert [c["command"] for c in indonesian] == ["start", "lapor", "bahasa", "bantuan", "batal"]
+    assert [c["command"] for c in indonesian] == [
+        "start",
+        "lapor",
+        "bahasa",
+        "bantuan",
+        "batal",
+        "berhenti",
+        "mulai",
+    ]
     assert indonesian[1]["description"] == "Laporkan keadaan usaha"
     assert javanese[1]["description"] != indonesian[1]["description"]
     assert english[1]["description"] != indonesian[1]["description"]

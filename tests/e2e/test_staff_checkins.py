@@ -89,7 +89,7 @@ async def test_a_weekly_check_in_answered_for_two_clients_leaves_the_third_in_th
         "👤 Sari Wulan",
         "👤 Dewi Lestari",
     ]
-    assert "Alasan: tidak menjawab check-in" in cards[2].text
+    assert "Alasan: tidak menjawab pertanyaan rutin" in cards[2].text
     assert cards[0].button_labels == [
         "📞 Sudah dihubungi",
         "🏠 Sudah dikunjungi",
@@ -115,7 +115,7 @@ async def test_a_weekly_check_in_answered_for_two_clients_leaves_the_third_in_th
     digest = digests_of(ani)[-1].text
     assert digest.startswith("☀️ Ringkasan harian, 18 Agustus 2026")
     pending = digest.split("Tindak lanjut yang belum dicatat: 1")[1]
-    assert "Dewi Lestari — tidak menjawab check-in" in pending
+    assert "Dewi Lestari — tidak menjawab pertanyaan rutin" in pending
     assert "Siti" not in pending and "Sari" not in pending
 
     shown = await ani.press("📋 Tindak lanjut yang belum dicatat", digests_of(ani)[-1])
@@ -183,7 +183,7 @@ async def test_a_caseworker_sees_only_her_own_area_and_cannot_forge_her_way_out_
     assert "Siti Rahayu — berhenti sementara" in ani_digest
     assert "Peringatan terbuka: 1 belum ditangani, 0 Anda tangani" in ani_digest
     assert "Siti Rahayu — usaha berhenti" in ani_digest
-    assert "Check-in terlambat: 1" in ani_digest
+    assert "Pertanyaan rutin terlambat: 1" in ani_digest
     assert "Wati" not in ani_digest
     assert "Wati Malang — menurun" in budi_digest
     assert "Siti" not in budi_digest and "Peringatan" not in budi_digest

@@ -6,6 +6,7 @@ from html import escape
 
 from telegram import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
+from bot.domain.names import clean_full_name
 from bot.domain.nik import NikError, NikProblem, validate_nik
 from bot.domain.reference import PPKS_CATEGORIES, REGIONS, ppks_by_no, region_by_code
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES
@@ -188,12 +189,8 @@ async def ask_name(turn: Turn) -> None:
 async def take_name(turn: Turn) -> str:
     """A name: letters, 3–100 characters, no digits."""
     _ = turn.gettext
-    name = " ".join(turn.input.text.split())
-    if (
-        not 3 <= len(name) <= 100
-        or any(ch.isdigit() for ch in name)
-        or not any(ch.isalpha() for ch in name)
-    ):
+    name = clean_full_name(turn.input.text)
+    if name is None:
         turn.say(_("Nama harus 3 sampai 100 huruf, tanpa angka."))
         return REPEAT
     turn.data["name"] = name

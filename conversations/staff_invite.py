@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from telegram import InlineKeyboardMarkup
 
+from bot.domain.names import clean_full_name
 from bot.domain.reference import REGIONS, region_by_code
 from bot.services import staff_admin
 from bot.storage.models import StaffRole
@@ -61,12 +62,8 @@ async def ask_name(turn: Turn) -> None:
 async def take_name(turn: Turn) -> str:
     """A name: 3–100 characters, with letters and no digits."""
     _ = turn.gettext
-    name = " ".join(turn.input.text.split())
-    if (
-        not 3 <= len(name) <= 100
-        or any(c.isdigit() for c in name)
-        or not any(c.isalpha() for c in name)
-    ):
+    name = clean_full_name(turn.input.text)
+    if name is None:
         turn.say(_("Nama harus 3 sampai 100 huruf, tanpa angka."))
         return REPEAT
     turn.data["name"] = name

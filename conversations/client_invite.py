@@ -251,4 +251,5 @@ FLOW = Flow(
         UPT: Step(ask_upt, take_upt, BUTTONS_ONLY),
         TRAINING: Step(ask_training, take_training),
     },
+    restart=start,
 )

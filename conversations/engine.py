@@ -209,6 +209,8 @@ class Flow:
     name: str  # short: it is part of every button's callback_data
     steps: Mapping[str, Step]
     entry_command: str  # the command that starts or resumes it, e.g. "lapor"
+    # How "start again from the beginning" opens it; by default its entry command does.
+    restart: Callable[[Turn], Awaitable[None]] | None = None
 
 
 async def ask(turn: Turn, flow: Flow, state: str) -> None:

@@ -233,4 +233,5 @@ FLOW = Flow(
         ROLE: Step(ask_role, take_role, BUTTONS_ONLY),
         AREAS: Step(ask_areas, take_areas, BUTTONS_ONLY),
     },
+    restart=start_invite,
 )

@@ -90,3 +90,14 @@ def show_language_picker(turn: Turn) -> None:
         _("Pilih bahasa:"),
         global_keyboard([[(LANGUAGE_NAMES[code], LANGUAGE_PREFIX + code)] for code in LANGUAGES]),
     )
+
+
+def offer_resume(turn: Turn) -> None:
+    """A flow closed for idleness kept its draft: continue it, or start it again."""
+    _ = turn.gettext
+    turn.say(
+        _("Anda punya isian yang belum selesai. Mau dilanjutkan?"),
+        global_keyboard(
+            [[(_("▶️ Lanjutkan"), RESUME_YES)], [(_("🆕 Mulai dari awal"), RESUME_NEW)]]
+        ),
+    )

@@ -27,7 +27,7 @@ from handlers.menu import (
     MENU_START,
     RESUME_NEW,
     RESUME_YES,
-    global_keyboard,
+    offer_resume,
     show_help,
     show_language_picker,
     show_menu,
@@ -212,7 +212,7 @@ class Router:
                 turn.say(_("Akun Anda sudah terhubung dengan data Dinas Sosial."))
             show_menu(turn, greeting=True)
         elif turn.paused is not None and turn.paused.flow == onboarding.FLOW.name and not code:
-            self._offer_resume(turn)
+            offer_resume(turn)
         else:
             await onboarding.start(turn, code or None)
 
@@ -226,25 +226,18 @@ class Router:
                 turn.say(_("Anda sedang mengisi data. Lanjutkan di bawah, atau ketik /batal."))
             await repeat(turn, self.flows[active.flow])
         elif turn.paused is not None and turn.paused.flow == report.FLOW.name:
-            self._offer_resume(turn)
+            offer_resume(turn)
         else:
             await report.start(turn)
-
-    def _offer_resume(self, turn: Turn) -> None:
-        _ = turn.gettext
-        turn.say(
-            _("Anda punya isian yang belum selesai. Mau dilanjutkan?"),
-            global_keyboard(
-                [[(_("▶️ Lanjutkan"), RESUME_YES)], [(_("🆕 Mulai dari awal"), RESUME_NEW)]]
-            ),
-        )
 
     async def _resume(self, turn: Turn, *, fresh: bool) -> None:
         assert turn.paused is not None
         flow = self.flows[turn.paused.flow]
         if fresh:  # drop the draft, then do what the flow's own command does
             turn.end()
-            if flow.entry_command:
+            if flow.restart is not None:
+                await flow.restart(turn)
+            elif flow.entry_command:
                 await self._on_command(turn, flow.entry_command, "")
             else:
                 show_menu(turn)
@@ -274,7 +267,7 @@ class Router:
                 return
         if turn.input.kind is Kind.TEXT:
             if turn.paused is not None:
-                self._offer_resume(turn)
+                offer_resume(turn)
                 return
             show_menu(turn)
             return

@@ -7,12 +7,11 @@ from html import escape
 
 from bot.i18n import N_
 from bot.storage.models import StaffRole
-from conversations.engine import Turn, repeat
+from conversations.engine import Turn
 from handlers.features import STAFF, Action, Feature
-from handlers.menu import RESUME_YES, global_keyboard
+from handlers.menu import global_keyboard, offer_resume
 
 MENU = "sm:menu"  # global value of the "back to the staff menu" button
-FRESH = "sm:fresh"  # start a paused staff flow again from its first question
 STAFF_FLOWS = frozenset({"sti", "inv", "rej"})
 # Button values of the menu; each is another feature's global action, checked by its roles.
 MY_CLIENTS = "kl:l:all:0"
@@ -66,39 +65,20 @@ def _paused_staff_flow(turn: Turn) -> bool:
     return turn.staff is not None and turn.paused is not None and turn.paused.flow in STAFF_FLOWS
 
 
-def _offer_resume(turn: Turn) -> None:
-    """A staff flow closed for idleness: continue it, or start it again (not onboarding)."""
-    _ = turn.gettext
-    turn.say(
-        _("Anda punya isian yang belum selesai. Mau dilanjutkan?"),
-        global_keyboard([[(_("▶️ Lanjutkan"), RESUME_YES)], [(_("🆕 Mulai dari awal"), FRESH)]]),
-    )
-
-
 async def _on_start(turn: Turn, payload: str) -> bool:
     """/start without a payload: an active staff member gets the staff menu."""
     if payload or turn.staff is None:
         return False
     show_staff_menu(turn, greeting=True)
     if _paused_staff_flow(turn):
-        _offer_resume(turn)
-    return True
-
-
-async def _on_text(turn: Turn) -> bool:
-    """Outside any flow, with a staff flow paused: offer it back (the router knows only its own)."""
-    if turn.flow_state is not None or not _paused_staff_flow(turn):
-        return False
-    _offer_resume(turn)
+        offer_resume(turn)
     return True
 
 
 async def _on_action(turn: Turn, rest: str) -> None:
-    """The "back to the staff menu" button, and starting a paused staff flow afresh."""
+    """The staff menu's own buttons: back to the menu, and the schedules."""
     _ = turn.gettext
-    if rest == FRESH.partition(":")[2] and _paused_staff_flow(turn):
-        await _start_fresh(turn)
-    elif rest == MENU.partition(":")[2]:
+    if rest == MENU.partition(":")[2]:
         show_staff_menu(turn)
     elif rest == SCHEDULES.partition(":")[2] and turn.staff is not None and turn.staff.is_admin:
         from conversations.schedule_edit import show_schedules
@@ -108,23 +88,8 @@ async def _on_action(turn: Turn, rest: str) -> None:
         turn.toast = _("Tombol ini sudah tidak berlaku.")
 
 
-async def _start_fresh(turn: Turn) -> None:
-    from conversations import client_invite, reject, staff_invite
-
-    assert turn.paused is not None
-    flow = turn.paused.flow
-    if flow == staff_invite.FLOW.name and "target" not in turn.paused.data:
-        await staff_invite.start_invite(turn)
-    elif flow == client_invite.FLOW.name:
-        await client_invite.start(turn)
-    else:  # a rejection or an area edit: asking its question again is starting afresh
-        turn.resume()
-        await repeat(turn, reject.FLOW if flow == reject.FLOW.name else staff_invite.FLOW)
-
-
 FEATURE = Feature(
     actions=(Action("sm", _on_action, STAFF),),
-    text_hooks=(_on_text,),
     start_hooks=(_on_start,),
 )
 

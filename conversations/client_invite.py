@@ -8,13 +8,12 @@ from html import escape
 
 from telegram import InlineKeyboardMarkup
 
-from bot.domain.names import clean_full_name
 from bot.domain.nik import NikError, validate_nik
 from bot.domain.reference import REGIONS, region_by_code
 from bot.services import caseload
 from bot.storage.models import StaffRole
 from conversations.engine import BUTTONS_ONLY, END, REPEAT, STAY, Flow, Kind, Step, Turn, ask
-from conversations.onboarding import explain_nik_error
+from conversations.fields import explain_nik_error, take_full_name
 from conversations.paging import page_number, page_rows
 from handlers.menu import global_keyboard
 from handlers.staff_menu import INVITE_CLIENT, back_to_menu
@@ -43,13 +42,7 @@ async def ask_name(turn: Turn) -> None:
 
 async def take_name(turn: Turn) -> str:
     """A name: 3–100 characters, with letters and no digits."""
-    _ = turn.gettext
-    name = clean_full_name(turn.input.text)
-    if name is None:
-        turn.say(_("Nama harus 3 sampai 100 huruf, tanpa angka."))
-        return REPEAT
-    turn.data["name"] = name
-    return NIK
+    return take_full_name(turn, NIK)
 
 
 async def ask_nik(turn: Turn) -> None:

@@ -6,8 +6,7 @@ from html import escape
 
 from telegram import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
-from bot.domain.names import clean_full_name
-from bot.domain.nik import NikError, NikProblem, validate_nik
+from bot.domain.nik import NikError, validate_nik
 from bot.domain.reference import PPKS_CATEGORIES, REGIONS, ppks_by_no, region_by_code
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES
 from bot.services import accounts, registration
@@ -25,6 +24,7 @@ from conversations.engine import (
     ask,
     normalize_label,
 )
+from conversations.fields import explain_nik_error, take_full_name
 from conversations.paging import page_number, page_rows
 from handlers.menu import show_menu
 
@@ -188,13 +188,7 @@ async def ask_name(turn: Turn) -> None:
 
 async def take_name(turn: Turn) -> str:
     """A name: letters, 3–100 characters, no digits."""
-    _ = turn.gettext
-    name = clean_full_name(turn.input.text)
-    if name is None:
-        turn.say(_("Nama harus 3 sampai 100 huruf, tanpa angka."))
-        return REPEAT
-    turn.data["name"] = name
-    return NIK
+    return take_full_name(turn, NIK)
 
 
 async def ask_nik(turn: Turn) -> None:
@@ -212,23 +206,6 @@ async def take_nik(turn: Turn) -> str:
         return REPEAT
     turn.data["nik"] = info.nik
     return REGION
-
-
-def explain_nik_error(turn: Turn, error: NikError) -> str:
-    """What is wrong with a typed NIK, in words, and a request to try again."""
-    _ = turn.gettext
-    reasons = {
-        NikProblem.NOT_16_DIGITS: _("NIK harus 16 angka."),
-        NikProblem.NOT_JAWA_TIMUR: _("NIK ini bukan dari Jawa Timur (NIK Jawa Timur diawali 35)."),
-        NikProblem.UNKNOWN_REGION: _(
-            "Angka ke-3 dan ke-4 NIK tidak cocok dengan kabupaten/kota di Jawa Timur."
-        ),
-        NikProblem.BAD_DISTRICT: _("Kode kecamatan di NIK (angka ke-5 dan ke-6) tidak benar."),
-        NikProblem.BAD_DATE: _("Tanggal lahir di NIK (angka ke-7 sampai ke-12) tidak benar."),
-        NikProblem.FUTURE_BIRTH: _("Tanggal lahir di NIK lebih dari hari ini."),
-        NikProblem.BAD_SERIAL: _("Empat angka terakhir NIK tidak boleh 0000."),
-    }
-    return reasons.get(error.problem, _("NIK tidak benar.")) + " " + _("Coba lagi.")
 
 
 async def ask_region(turn: Turn) -> None:

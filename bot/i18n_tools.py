@@ -42,8 +42,9 @@ def _ids(catalog: Catalog) -> set[object]:
     return {message.id for message in catalog if message.id}
 
 
-def _pairs(catalog: Catalog) -> list[tuple[object, object]]:
-    return [(m.id, m.string) for m in catalog if m.id]
+def _pairs(catalog: Catalog) -> set[tuple[str, str]]:
+    """The catalog's content, regardless of order (update() reorders messages)."""
+    return {(repr(m.id), repr(m.string)) for m in catalog if m.id}
 
 
 def _read(path: Path, locale: str | None = None) -> Catalog:

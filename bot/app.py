@@ -7,8 +7,9 @@ import os
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeAllPrivateChats
+from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot.clock import Clock, SystemClock
@@ -17,8 +18,10 @@ from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, translator
 from bot.jobs import IDLE_TICK_SECONDS, close_idle_flows
 from bot.processing import PerUserUpdateProcessor
 from bot.services import staff
+from bot.services.staff import StaffProfile
 from bot.services_container import AppServices
 from bot.storage.db import Database
+from bot.storage.models import StaffRole
 from handlers import all_features, build_handlers
 from handlers.errors import on_error
 from handlers.features import Feature, PeriodicJob
@@ -36,6 +39,13 @@ COMMANDS = (
     ("batal", N_("Batalkan langkah yang sedang berjalan")),
     ("berhenti", N_("Berhenti menerima pertanyaan rutin")),
     ("mulai", N_("Terima lagi pertanyaan rutin")),
+)
+_CASEWORK = frozenset({StaffRole.CASEWORKER, StaffRole.ADMIN})
+STAFF_COMMANDS = (
+    ("klien", N_("Klien di wilayah Anda"), _CASEWORK),
+    ("undang", N_("Undang klien baru"), _CASEWORK),
+    ("staf", N_("Kelola staf"), frozenset({StaffRole.ADMIN})),
+    ("jadwal", N_("Jadwal ringkasan dan tindak lanjut"), frozenset({StaffRole.ADMIN})),
 )
 
 
@@ -113,6 +123,7 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
         await staff.ensure_admins(
             session, telegram_ids=services.settings.berdaya_admin_ids, now=services.clock.now()
         )
+        members = await staff.linked_staff(session)
     for language in LANGUAGES:
         t = translator(language)
         commands = [BotCommand(name, t.gettext(text)) for name, text in COMMANDS]
@@ -120,6 +131,21 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
         await application.bot.set_my_commands(commands, scope=scope, language_code=language)
         if language == DEFAULT_LANGUAGE:
             await application.bot.set_my_commands(commands, scope=scope)
+    for member in members:
+        await _register_staff_commands(application.bot, member)
+
+
+async def _register_staff_commands(bot: Bot, member: StaffProfile) -> None:
+    """A staff member's own command menu: everyone's commands plus those of her role."""
+    extra = [(name, text) for name, text, roles in STAFF_COMMANDS if member.role in roles]
+    if not extra or member.telegram_id is None:
+        return
+    t = translator(member.language)
+    commands = [BotCommand(name, t.gettext(text)) for name, text in (*COMMANDS, *extra)]
+    try:
+        await bot.set_my_commands(commands, scope=BotCommandScopeChat(member.telegram_id))
+    except BadRequest:  # she has never opened the bot: her chat does not exist yet
+        log.info("staff %s has no chat with the bot yet", member.id)
 
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]

@@ -134,3 +134,13 @@ async def ensure_admins(
             )
         elif staff.role != StaffRole.ADMIN.value or not staff.active:
             staff.role, staff.active = StaffRole.ADMIN.value, True
+
+
+async def linked_staff(session: AsyncSession) -> list[StaffProfile]:
+    """Every active staff member who has linked a Telegram account."""
+    found = [
+        member
+        for member in await staff_repo.all_staff(session)
+        if member.active and member.telegram_id is not None
+    ]
+    return [await profile_of(session, member) for member in found]

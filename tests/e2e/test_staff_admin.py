@@ -167,3 +167,15 @@ async def test_an_invitation_left_idle_is_offered_back_and_can_start_afresh(
     assert "Menu staf" in admin.text(reply) and "belum selesai" in reply[-1].text
     reply = await admin.press("▶️ Lanjutkan")
     assert "nama lengkap staf" in reply[-1].text
+
+
+async def test_staff_get_their_role_s_commands_in_their_menu(harness: Harness, db: Database) -> None:
+    admin = await staff_member(harness, db, role=StaffRole.ADMIN, first_name="Pak Budi")
+    caseworker = await staff_member(harness, db, first_name="Bu Ani")
+    await harness.restart()  # command menus are registered at start
+    admin_menu = [c["command"] for c in harness.emulator.commands[(f"chat:{admin.id}", "")]]
+    caseworker_menu = [
+        c["command"] for c in harness.emulator.commands[(f"chat:{caseworker.id}", "")]
+    ]
+    assert admin_menu[-4:] == ["klien", "undang", "staf", "jadwal"]
+    assert caseworker_menu[-2:] == ["klien", "undang"] and "staf" not in caseworker_menu

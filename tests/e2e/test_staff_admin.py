@@ -169,7 +169,9 @@ async def test_an_invitation_left_idle_is_offered_back_and_can_start_afresh(
     assert "nama lengkap staf" in reply[-1].text
 
 
-async def test_staff_get_their_role_s_commands_in_their_menu(harness: Harness, db: Database) -> None:
+async def test_staff_get_their_role_s_commands_in_their_menu(
+    harness: Harness, db: Database
+) -> None:
     admin = await staff_member(harness, db, role=StaffRole.ADMIN, first_name="Pak Budi")
     caseworker = await staff_member(harness, db, first_name="Bu Ani")
     await harness.restart()  # command menus are registered at start

@@ -5,8 +5,8 @@ from __future__ import annotations
 from html import escape
 
 from bot.i18n import translator
-from bot.services import alerts, outbox
-from bot.services.alerts import Case
+from bot.services import cases, outbox
+from bot.services.cases import Case
 from conversations.engine import END, REPEAT, Flow, Kind, Step, Turn, ask
 
 NOTE = "note"
@@ -45,19 +45,19 @@ async def take_note(turn: Turn) -> str:
     member = turn.staff
     case = None
     if member is not None:
-        case = await alerts.open_case(
+        case = await cases.open_case(
             turn.session, alert_id=int(turn.data["alert"]), member=member, lock=True
         )
     if (
         member is None
         or case is None
-        or not await alerts.close_case(
+        or not await cases.close_case(
             turn.session, case=case, member=member, note=note, now=turn.now
         )
     ):
         turn.say(_("Kasus ini sudah selesai atau ditangani orang lain."))
         return END
-    party = await alerts.client_party(turn.session, case.client)
+    party = await cases.client_party(turn.session, case.client)
     if party is not None and case.alert.relay_started_at is not None:
         t = translator(party.language)
         await outbox.enqueue(

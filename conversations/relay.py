@@ -9,8 +9,8 @@ from __future__ import annotations
 from html import escape
 
 from bot.i18n import translator
-from bot.services import alerts, outbox
-from bot.services.alerts import Case
+from bot.services import cases, outbox
+from bot.services.cases import Case
 from conversations.engine import END, REPEAT, STAY, Flow, Kind, Step, Turn, ask
 
 WRITE = "write"
@@ -19,7 +19,7 @@ MAX_TEXT = 3500  # leaves room for the header within Telegram's 4096 characters
 
 async def start(turn: Turn, case: Case) -> None:
     """Open the relay for the caseworker who handles this case."""
-    alerts.start_relay(case, now=turn.now)
+    cases.start_relay(case, now=turn.now)
     turn.begin(FLOW.name, WRITE, {"alert": case.alert.id, "client": case.client.full_name})
     await ask(turn, FLOW, WRITE)
 
@@ -57,15 +57,15 @@ async def take_write(turn: Turn) -> str:
     member = turn.staff
     case = None
     if member is not None:
-        case = await alerts.open_case(turn.session, alert_id=int(turn.data["alert"]), member=member)
-    if member is None or case is None or not alerts.is_handler(case, member):
+        case = await cases.open_case(turn.session, alert_id=int(turn.data["alert"]), member=member)
+    if member is None or case is None or not cases.is_handler(case, member):
         turn.say(_("Kasus ini sudah selesai atau ditangani orang lain. Pesan tidak dikirim."))
         return END
     text = turn.input.text.strip()
     if len(text) > MAX_TEXT:
         turn.say(_("Pesannya terlalu panjang. Kirim dalam beberapa pesan yang lebih pendek."))
         return STAY
-    party = await alerts.client_party(turn.session, case.client)
+    party = await cases.client_party(turn.session, case.client)
     if party is None:
         turn.say(
             _("{client} belum memakai Berdaya, jadi pesan tidak bisa dikirim.").format(

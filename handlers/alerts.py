@@ -15,8 +15,9 @@ from telegram.error import BadRequest, Forbidden, NetworkError
 
 from bot.i18n import translator
 from bot.outbox_sender import deliver_outbox
-from bot.services import alerts, outbox
-from bot.services.alerts import ClaimOutcome, Op
+from bot.services import alerts, cases, outbox
+from bot.services.alerts import Op
+from bot.services.cases import ClaimOutcome
 from bot.services_container import AppServices
 from conversations import close_case, relay
 from conversations.engine import Kind, Turn
@@ -36,16 +37,16 @@ async def on_alert_button(turn: Turn, rest: str) -> None:
     member = turn.staff
     case = None
     if member is not None and op is not None and raw_id.isdigit():
-        case = await alerts.open_case(turn.session, alert_id=int(raw_id), member=member, lock=True)
+        case = await cases.open_case(turn.session, alert_id=int(raw_id), member=member, lock=True)
     if member is None or op is None or case is None:  # absent, or not hers: the same answer
         turn.toast = _("Tombol ini sudah tidak berlaku.")
         return
-    outcome = await alerts.claim(turn.session, case=case, member=member, now=turn.now)
+    outcome = await cases.claim(turn.session, case=case, member=member, now=turn.now)
     if outcome is ClaimOutcome.CLOSED:
         turn.toast = _("Kasus ini sudah selesai.")
         return
     if outcome is ClaimOutcome.TAKEN and not (op is Op.CLOSE and member.is_admin):
-        name = escape(await alerts.claimer_name(turn.session, case.alert))
+        name = escape(await cases.claimer_name(turn.session, case.alert))
         turn.say(_("Kasus ini sudah ditangani oleh {name}.").format(name=name))
         return
     turn.queued_outbox = outcome is ClaimOutcome.CLAIMED  # tell the others right away
@@ -69,7 +70,7 @@ async def relay_from_client(turn: Turn) -> bool:
     client_id = turn.profile.client_id if turn.profile else None
     if client_id is None or turn.input.kind is Kind.EDITED:
         return False
-    found = await alerts.relay_to_caseworker(turn.session, client_id=client_id)
+    found = await cases.relay_to_caseworker(turn.session, client_id=client_id)
     if found is None:
         return False
     alert, handler = found
@@ -110,7 +111,7 @@ async def escalation_job(services: AppServices, bot: Bot) -> int:
 async def strip_stale_buttons(services: AppServices, bot: Bot) -> int:
     """Best effort: remove the buttons of alert messages that someone else claimed."""
     async with services.db.transaction() as session:
-        stale = await alerts.stale_messages(session, limit=STRIP_BATCH)
+        stale = await cases.stale_messages(session, limit=STRIP_BATCH)
     done: list[int] = []
     for delivery_id, chat_id, message_id in stale:
         try:
@@ -122,7 +123,7 @@ async def strip_stale_buttons(services: AppServices, bot: Bot) -> int:
         done.append(delivery_id)
     if done:
         async with services.db.transaction() as session:
-            await alerts.forget_messages(session, delivery_ids=done)
+            await cases.forget_messages(session, delivery_ids=done)
     return len(done)
 
 

@@ -1,4 +1,4 @@
-"""Alerts to caseworkers: one per event, claimed as a case, relayed, closed, escalated.
+"""Alerts to caseworkers: one per event, to everyone responsible, escalated when unclaimed.
 
 An alert goes to every caseworker responsible for the client's region or UPT. Its event key is
 unique, so one event makes one alert (and one message per caseworker) even across restarts.
@@ -7,7 +7,6 @@ Every action on a case checks on the server that the staff member covers the cli
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from html import escape
@@ -20,15 +19,12 @@ from bot.i18n import N_, Translator, translator
 from bot.services import outbox, staff
 from bot.services.staff import StaffProfile
 from bot.storage import alerts as repo
-from bot.storage import staff as staff_repo
 from bot.storage.models import (
     Alert,
     AlertKind,
     BusinessStatus,
     Client,
-    ClientEvent,
     Obstacle,
-    User,
 )
 
 ESCALATE_AFTER = timedelta(hours=48)
@@ -49,32 +45,6 @@ class Op(StrEnum):
     CLAIM = "c"
     REPLY = "r"
     CLOSE = "x"
-
-
-class ClaimOutcome(StrEnum):
-    """How pressing "Saya tangani" ended."""
-
-    CLAIMED = "claimed"
-    MINE = "mine"  # she had claimed it already
-    TAKEN = "taken"  # another caseworker claimed it first
-    CLOSED = "closed"
-
-
-@dataclass(frozen=True)
-class Case:
-    """An alert together with its client, as seen by one staff member allowed to see it."""
-
-    alert: Alert
-    client: Client
-
-
-@dataclass(frozen=True)
-class Party:
-    """Someone a relayed message goes to."""
-
-    chat_id: int
-    language: str
-    name: str
 
 
 def case_rows(t: Translator, alert_id: int, *, claimed: bool) -> list[list[tuple[str, str]]]:
@@ -235,130 +205,3 @@ async def escalate_due(session: AsyncSession, *, now: datetime) -> int:
             key = f"escalate:{alert.id}:{admin.id}"
             await _notify(session, alert, client, admin, key=key, now=now, escalated=True)
     return len(due)
-
-
-async def open_case(
-    session: AsyncSession, *, alert_id: int, member: StaffProfile, lock: bool = False
-) -> Case | None:
-    """The alert, if this staff member is responsible for its client (else None, as if absent)."""
-    alert = await repo.get(session, alert_id=alert_id, lock=lock)
-    if alert is None:
-        return None
-    client = await session.get(Client, alert.client_id)
-    if client is None or not member.covers_client(client):
-        return None
-    return Case(alert, client)
-
-
-async def claimer_name(session: AsyncSession, alert: Alert) -> str:
-    """The name of the staff member handling the case."""
-    if alert.claimed_by_staff_id is None:
-        return ""
-    found = await staff_repo.get(session, staff_id=alert.claimed_by_staff_id)
-    return found.full_name if found else ""
-
-
-async def claim(
-    session: AsyncSession, *, case: Case, member: StaffProfile, now: datetime
-) -> ClaimOutcome:
-    """Take the case on; the others who got the alert are told who did."""
-    alert = case.alert
-    if alert.closed_at is not None:
-        return ClaimOutcome.CLOSED
-    if alert.claimed_by_staff_id is not None:
-        mine = alert.claimed_by_staff_id == member.id
-        return ClaimOutcome.MINE if mine else ClaimOutcome.TAKEN
-    alert.claimed_by_staff_id, alert.claimed_at = member.id, now
-    await repo.add_event(
-        session,
-        event=ClientEvent(
-            client_id=case.client.id,
-            staff_id=member.id,
-            kind="case_claimed",
-            note=alert.kind,
-            created_at=now,
-        ),
-    )
-    for staff_id in await repo.delivered_to(session, alert_id=alert.id):
-        other = await staff_repo.get(session, staff_id=staff_id)
-        if staff_id == member.id or other is None or other.telegram_id is None:
-            continue
-        t = translator(other.language)
-        text = t.gettext("ℹ️ Kasus {client} ({what}) sudah ditangani oleh {name}.").format(
-            client=escape(case.client.full_name),
-            what=title(t, alert),
-            name=escape(member.full_name),
-        )
-        await outbox.enqueue(
-            session,
-            chat_id=other.telegram_id,
-            text=text,
-            purpose="alert-claimed",
-            now=now,
-            dedupe_key=f"claimed:{alert.id}:{staff_id}",
-        )
-    return ClaimOutcome.CLAIMED
-
-
-def is_handler(case: Case, member: StaffProfile) -> bool:
-    """True when this staff member handles the open case."""
-    return case.alert.closed_at is None and case.alert.claimed_by_staff_id == member.id
-
-
-def start_relay(case: Case, *, now: datetime) -> None:
-    """From now on the client's free-text messages go to the case's handler."""
-    case.alert.relay_started_at = case.alert.relay_started_at or now
-
-
-async def client_party(session: AsyncSession, client: Client) -> Party | None:
-    """Where a message to the client goes; None when she has no Telegram account linked."""
-    user = await session.get(User, client.user_id) if client.user_id is not None else None
-    if user is None:
-        return None
-    return Party(user.telegram_id, user.language, client.full_name)
-
-
-async def relay_to_caseworker(
-    session: AsyncSession, *, client_id: int
-) -> tuple[Alert, Party] | None:
-    """The open case in which a caseworker writes to this client, and that caseworker."""
-    alert = await repo.open_relay(session, client_id=client_id)
-    if alert is None or alert.claimed_by_staff_id is None:
-        return None
-    handler = await staff_repo.get(session, staff_id=alert.claimed_by_staff_id)
-    if handler is None or not handler.active or handler.telegram_id is None:
-        return None
-    return alert, Party(handler.telegram_id, handler.language, handler.full_name)
-
-
-async def close_case(
-    session: AsyncSession, *, case: Case, member: StaffProfile, note: str, now: datetime
-) -> bool:
-    """Close the case with a note (its handler, or an administrator); False if not allowed."""
-    alert = case.alert
-    if alert.closed_at is not None:
-        return False
-    if alert.claimed_by_staff_id != member.id and not member.is_admin:
-        return False
-    alert.closed_at, alert.close_note = now, note
-    await repo.add_event(
-        session,
-        event=ClientEvent(
-            client_id=case.client.id,
-            staff_id=member.id,
-            kind="case_closed",
-            note=note,
-            created_at=now,
-        ),
-    )
-    return True
-
-
-async def stale_messages(session: AsyncSession, *, limit: int) -> list[tuple[int, int, int]]:
-    """Alert messages whose buttons no longer apply: (delivery id, chat id, message id)."""
-    return await repo.stale_messages(session, limit=limit)
-
-
-async def forget_messages(session: AsyncSession, *, delivery_ids: list[int]) -> None:
-    """Those alert messages were edited: leave them alone from now on."""
-    await repo.forget_messages(session, delivery_ids=delivery_ids)

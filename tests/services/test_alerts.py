@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.services import alerts, staff
-from bot.services.alerts import ClaimOutcome
+from bot.services import alerts, cases, staff
+from bot.services.cases import ClaimOutcome
 from bot.services.staff import StaffProfile
 from bot.storage import alerts as alerts_repo
 from bot.storage.db import Database
@@ -185,30 +185,30 @@ async def test_only_those_responsible_may_open_claim_and_close(db: Database) -> 
     await _raise(db, client)
     async with db.transaction() as session:
         for outsider in ("rina", "opd"):
-            assert await alerts.open_case(session, alert_id=1, member=people[outsider]) is None
-        assert await alerts.open_case(session, alert_id=99, member=people["ani"]) is None
-        case = await alerts.open_case(session, alert_id=1, member=people["ani"], lock=True)
+            assert await cases.open_case(session, alert_id=1, member=people[outsider]) is None
+        assert await cases.open_case(session, alert_id=99, member=people["ani"]) is None
+        case = await cases.open_case(session, alert_id=1, member=people["ani"], lock=True)
         assert case is not None
-        assert await alerts.claim(session, case=case, member=people["ani"], now=NOW) is (
+        assert await cases.claim(session, case=case, member=people["ani"], now=NOW) is (
             ClaimOutcome.CLAIMED
         )
-        assert await alerts.claim(session, case=case, member=people["ani"], now=NOW) is (
+        assert await cases.claim(session, case=case, member=people["ani"], now=NOW) is (
             ClaimOutcome.MINE
         )
-        by_upt = await alerts.open_case(session, alert_id=1, member=people["upt"])
+        by_upt = await cases.open_case(session, alert_id=1, member=people["upt"])
         assert by_upt is not None
-        assert await alerts.claim(session, case=by_upt, member=people["upt"], now=NOW) is (
+        assert await cases.claim(session, case=by_upt, member=people["upt"], now=NOW) is (
             ClaimOutcome.TAKEN
         )
-        assert not await alerts.close_case(
+        assert not await cases.close_case(
             session, case=by_upt, member=people["upt"], note="x", now=NOW
         )
-        admin_case = await alerts.open_case(session, alert_id=1, member=people["boss"])
+        admin_case = await cases.open_case(session, alert_id=1, member=people["boss"])
         assert admin_case is not None
-        assert await alerts.close_case(
+        assert await cases.close_case(
             session, case=admin_case, member=people["boss"], note="selesai", now=NOW
         )
-        assert await alerts.claim(session, case=admin_case, member=people["boss"], now=NOW) is (
+        assert await cases.claim(session, case=admin_case, member=people["boss"], now=NOW) is (
             ClaimOutcome.CLOSED
         )
         notices = (

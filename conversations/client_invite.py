@@ -14,7 +14,7 @@ from bot.services import caseload
 from bot.storage.models import StaffRole
 from conversations.engine import BUTTONS_ONLY, END, REPEAT, STAY, Flow, Kind, Step, Turn, ask
 from conversations.fields import explain_nik_error, take_full_name
-from conversations.paging import page_number, page_rows
+from conversations.paging import page_number, paged_rows
 from handlers.menu import global_keyboard
 from handlers.staff_menu import INVITE_CLIENT, back_to_menu
 
@@ -77,17 +77,9 @@ def _region_codes(turn: Turn) -> list[str]:
 
 
 def _region_keyboard(turn: Turn) -> InlineKeyboardMarkup:
-    _ = turn.gettext
     items = [(r.label, r.code) for code in _region_codes(turn) if (r := region_by_code(code))]
     return turn.keyboard(
-        page_rows(
-            items,
-            page=int(turn.data.get("region_page", 0)),
-            per_page=10,
-            columns=2,
-            previous_label=_("◀️ Sebelumnya"),
-            next_label=_("Berikutnya ▶️"),
-        )
+        paged_rows(turn, items, page=int(turn.data.get("region_page", 0)), per_page=10, columns=2)
     )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from conversations.engine import Turn
+
 PAGE_PREFIX = "p"
 
 
@@ -36,3 +38,23 @@ def page_number(value: str) -> int | None:
     if value.startswith(PAGE_PREFIX) and value[len(PAGE_PREFIX) :].isdigit():
         return int(value[len(PAGE_PREFIX) :])
     return None
+
+
+def paged_rows(
+    turn: Turn,
+    items: Sequence[tuple[str, str]],
+    *,
+    page: int,
+    per_page: int = 10,
+    columns: int = 2,
+) -> list[list[tuple[str, str]]]:
+    """`page_rows` with the ◀/▶ labels in the turn's language."""
+    _ = turn.gettext
+    return page_rows(
+        items,
+        page=page,
+        per_page=per_page,
+        columns=columns,
+        previous_label=_("◀️ Sebelumnya"),
+        next_label=_("Berikutnya ▶️"),
+    )

@@ -32,7 +32,7 @@ from conversations.onboarding_states import (
     REGION,
     TRAINING,
 )
-from conversations.paging import page_number, page_rows
+from conversations.paging import page_number, paged_rows
 from handlers.menu import show_menu
 
 MAX_TEXT = 200
@@ -76,18 +76,8 @@ async def ask_region(turn: Turn) -> None:
 
 
 def _region_keyboard(turn: Turn, page: int) -> InlineKeyboardMarkup:
-    _ = turn.gettext
     items = [(region.label, region.code) for region in REGIONS]
-    return turn.keyboard(
-        page_rows(
-            items,
-            page=page,
-            per_page=10,
-            columns=2,
-            previous_label=_("◀️ Sebelumnya"),
-            next_label=_("Berikutnya ▶️"),
-        )
-    )
+    return turn.keyboard(paged_rows(turn, items, page=page, per_page=10, columns=2))
 
 
 async def take_region(turn: Turn) -> str:
@@ -127,18 +117,8 @@ async def ask_ppks(turn: Turn) -> None:
 
 
 def _ppks_keyboard(turn: Turn, page: int) -> InlineKeyboardMarkup:
-    _ = turn.gettext
     items = [(c.name, str(c.no)) for c in PPKS_CATEGORIES]
-    return turn.keyboard(
-        page_rows(
-            items,
-            page=page,
-            per_page=7,
-            columns=1,
-            previous_label=_("◀️ Sebelumnya"),
-            next_label=_("Berikutnya ▶️"),
-        )
-    )
+    return turn.keyboard(paged_rows(turn, items, page=page, per_page=7, columns=1))
 
 
 async def take_ppks(turn: Turn) -> str:

@@ -16,7 +16,7 @@ from bot.services import staff_admin
 from bot.storage.models import StaffRole
 from conversations.engine import BUTTONS_ONLY, END, REPEAT, STAY, Flow, Kind, Step, Turn, ask
 from conversations.fields import take_full_name
-from conversations.paging import page_number, page_rows
+from conversations.paging import page_number, paged_rows
 from handlers.menu import global_keyboard
 from handlers.staff_menu import ROLE_LABELS, back_to_menu
 
@@ -93,14 +93,7 @@ async def _area_keyboard(turn: Turn) -> InlineKeyboardMarkup:
         (("✅ " if upt_id in upts else "▫️ ") + name, f"{UPT_VALUE}{upt_id}")
         for upt_id, name in await staff_admin.list_upts(turn.session)
     ]
-    rows = page_rows(
-        items,
-        page=int(turn.data.get("page", 0)),
-        per_page=10,
-        columns=2,
-        previous_label=_("◀️ Sebelumnya"),
-        next_label=_("Berikutnya ▶️"),
-    )
+    rows = paged_rows(turn, items, page=int(turn.data.get("page", 0)), per_page=10, columns=2)
     rows.append([(_("💾 Simpan"), "done"), (_("❌ Batal"), "cancel")])
     return turn.keyboard(rows)
 

@@ -88,7 +88,7 @@ async def time_ticks(url: str, clients: int, due_fraction: float) -> dict[str, f
 
 async def bot_memory(url: str) -> float:
     """Run the real bot against the emulator on the seeded database: tick, deliver, peak RSS."""
-    from bot.emulator import BotApiEmulator
+    from berdaya_sandbox.emulator import BotApiEmulator
     from bot.outbox_sender import deliver_outbox
     from bot.runtime import start_bot
     from handlers.checkins import FEATURE as checkins

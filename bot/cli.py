@@ -102,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             print(asyncio.run(add_upt(load_settings(), args)))
         elif args.command == "sandbox":
-            from bot.sandbox import run_sandbox
+            from berdaya_sandbox.terminal import run_sandbox
 
             args.data_dir.mkdir(parents=True, exist_ok=True)
             asyncio.run(run_sandbox(data_dir=args.data_dir))

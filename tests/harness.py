@@ -14,10 +14,10 @@ from pydantic import SecretStr
 from telegram import Update
 from telegram.ext import Application
 
+from berdaya_sandbox.emulator import BotApiEmulator, SentMessage, SimulatedUser
 from bot.app import build_application, services_of
 from bot.clock import FakeClock
 from bot.config import Settings
-from bot.emulator import BotApiEmulator, SentMessage, SimulatedUser
 from bot.jobs import close_idle_flows
 from bot.processing import PerUserUpdateProcessor
 from bot.runtime import start_application, stop_application

@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from berdaya_sandbox.emulator import BotApiEmulator
 from bot.clock import FakeClock
-from bot.emulator import BotApiEmulator
 from tests.harness import Harness
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.emulator import SentMessage
+from berdaya_sandbox.emulator import SentMessage
 from bot.services import registration, staff
 from bot.storage.db import Database
 from bot.storage.models import StaffRole

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.emulator import SentMessage
+from berdaya_sandbox.emulator import SentMessage
 from bot.outbox_sender import deliver_outbox
 from bot.storage.db import Database
 from bot.storage.models import Alert, ClientEvent

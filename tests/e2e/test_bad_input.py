@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 from sqlalchemy import select
 
-from bot.emulator import SentMessage
+from berdaya_sandbox.emulator import SentMessage
 from bot.storage.db import Database
 from bot.storage.models import BusinessReport
 from tests.e2e.dialogs import invited_client

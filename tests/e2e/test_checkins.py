@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.emulator import SentMessage
+from berdaya_sandbox.emulator import SentMessage
 from bot.outbox_sender import deliver_outbox
 from bot.services.checkins import run_checkin_tick
 from bot.storage.db import Database

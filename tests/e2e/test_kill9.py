@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.emulator import BotApiEmulator, SimulatedUser
+from berdaya_sandbox.emulator import BotApiEmulator, SimulatedUser
 from bot.services import registration
 from bot.storage.db import Database
 from bot.storage.models import BusinessReport

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from bot.sandbox import run_sandbox
+from berdaya_sandbox.terminal import run_sandbox
 
 SCRIPT = [
     "/start",

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.emulator import SentMessage
+from berdaya_sandbox.emulator import SentMessage
 from bot.i18n import WIB
 from bot.outbox_sender import deliver_outbox
 from bot.services import schedules

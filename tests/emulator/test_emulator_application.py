@@ -14,7 +14,7 @@ from telegram.ext import (
     ContextTypes,
 )
 
-from bot.emulator import BotApiEmulator
+from berdaya_sandbox.emulator import BotApiEmulator
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

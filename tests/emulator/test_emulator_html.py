@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.emulator.html import HtmlParseError, parse_html, strip_text
+from berdaya_sandbox.emulator.html import HtmlParseError, parse_html, strip_text
 
 # Error texts from tdlib's own tests (the byte offsets count UTF-8 bytes: 🏟 is 4).
 REJECTED = [

@@ -6,7 +6,7 @@ import json
 
 import aiohttp
 
-from bot.emulator import BotApiEmulator
+from berdaya_sandbox.emulator import BotApiEmulator
 
 
 async def test_json_body_get_query_and_error_bodies(emu: BotApiEmulator) -> None:

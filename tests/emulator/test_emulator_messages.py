@@ -17,8 +17,8 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, EndPointNotFound, Forbidden, InvalidToken, RetryAfter
 
-from bot.emulator import BotApiEmulator, SentMessage
-from bot.emulator.files import sample_png
+from berdaya_sandbox.emulator import BotApiEmulator, SentMessage
+from berdaya_sandbox.emulator.files import sample_png
 
 from .conftest import make_bot
 

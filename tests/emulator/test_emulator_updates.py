@@ -9,7 +9,7 @@ import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Conflict
 
-from bot.emulator import BotApiEmulator
+from berdaya_sandbox.emulator import BotApiEmulator
 
 from .conftest import make_bot
 

@@ -24,7 +24,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.sandbox import AsyncStopper, run_sandbox
+from berdaya_sandbox.terminal import AsyncStopper, run_sandbox
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Protocol, TextIO
 
-from bot.emulator import ApiCall, BotApiEmulator, SentMessage, SimulatedUser
+from berdaya_sandbox.emulator import ApiCall, BotApiEmulator, SentMessage, SimulatedUser
 
 INTRO = """\
 Berdaya sandbox — mengobrol dengan bot lewat emulator Bot API lokal (local Bot API emulator).

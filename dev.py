@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Berdaya's developer entry point: installs what it needs, then runs the task.
 
-Usage (only Python 3.11+ is needed; the first run creates .venv from requirements.lock):
+Usage (only Python 3.11+ is needed; the first run creates .venv from requirements-dev.lock):
 
     python3 dev.py sandbox      # the bot and a local Bot API emulator in this terminal
-    python3 dev.py test         # all tests (PostgreSQL too when TEST_DATABASE_URL is set)
+    python3 dev.py test         # all tests (PostgreSQL too when TEST_DATABASE_URL is set;
+                                #   with BERDAYA_COVERAGE=1, a coverage report as well)
     python3 dev.py lint         # ruff and mypy
     python3 dev.py i18n         # extract, update and check the gettext catalogs
     python3 dev.py bench        # check-in tick and memory with 100,000 clients
@@ -22,7 +23,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
-LOCK = ROOT / "requirements.lock"
+# Everything for development, tests and lint: the production lock, the sandbox extra and the
+# dev dependency group (pip 23 cannot read dependency groups, so the lock is what is installed).
+LOCK = ROOT / "requirements-dev.lock"
 STAMP = VENV / ".berdaya-installed"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
@@ -30,7 +33,7 @@ PY = BIN / ("python.exe" if os.name == "nt" else "python")
 
 def _fingerprint() -> str:
     digest = hashlib.sha256()
-    for path in (LOCK, ROOT / "pyproject.toml"):
+    for path in (LOCK, ROOT / "pyproject.toml", ROOT / "setup.py"):
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -48,8 +51,19 @@ def ensure_env() -> None:
     print("Installing locked dependencies (first run only) …", flush=True)
     pip = [str(PY), "-m", "pip", "--disable-pip-version-check", "-q"]
     subprocess.run([*pip, "install", "--require-hashes", "-r", str(LOCK)], check=True)
-    subprocess.run([*pip, "install", "--no-deps", "-e", str(ROOT)], check=True)
+    # The lock brings the build backend (setuptools), so the editable install needs no download.
+    subprocess.run(
+        [*pip, "install", "--no-deps", "--no-build-isolation", "-e", str(ROOT)], check=True
+    )
     STAMP.write_text(wanted)
+
+
+def _coverage_options() -> list[str]:
+    """pytest-cov's options when BERDAYA_COVERAGE=1 (CI sets it); what to measure and how is
+    [tool.coverage] in pyproject.toml. The data stays in .coverage for .ci/coverage_check.py."""
+    if os.environ.get("BERDAYA_COVERAGE", "") in {"", "0"}:
+        return []
+    return ["--cov", "--cov-report=term:skip-covered"]
 
 
 def run(*args: str) -> int:
@@ -68,7 +82,7 @@ def main(argv: list[str]) -> int:
     if task == "sandbox":
         return run(py, "-m", "bot", "sandbox", *rest)
     if task == "test":
-        return run(py, "-m", "pytest", *rest)
+        return run(py, "-m", "pytest", *_coverage_options(), *rest)
     if task == "lint":
         code = run(py, "-m", "ruff", "check", ".")
         code |= run(py, "-m", "ruff", "format", "--check", ".")

@@ -6,7 +6,7 @@ import argparse
 
 from telegram import Bot
 
-from bot.cli import BadInput
+from bot.cli_errors import BadInput
 from bot.clock import SystemClock
 from bot.config import Settings, SettingsError
 from bot.domain.nik import NikError

@@ -1,52 +1,68 @@
-"""The application factory: `build_application(settings)` wires PTB, storage and jobs."""
+"""The application factory: `build_application(settings)` wires PTB, storage, the registry and
+the jobs."""
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Coroutine
+import uuid
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
-from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, translator
 from bot.jobs import IDLE_TICK_SECONDS, close_idle_flows
+from bot.outbox_sender import OutboxSender
 from bot.processing import PerUserUpdateProcessor
 from bot.services import staff
-from bot.services.staff import StaffProfile
 from bot.services_container import AppServices
+from bot.storage import outbox as outbox_repo
 from bot.storage.db import Database
-from bot.storage.models import StaffRole
-from handlers import all_features, build_handlers
-from handlers.errors import on_error
-from handlers.features import Feature, PeriodicJob
-from handlers.router import CORE_FLOWS
+from handlers import all_features
+from handlers.command_menus import CommandMenus
+from handlers.dispatch import Dispatcher
+from handlers.errors import ErrorHandler
+from handlers.features import PeriodicJob
+from handlers.registry import Registry
+from handlers.router import Router
 
 log = logging.getLogger(__name__)
 # Opt in to PTB 22's timedelta durations (RetryAfter.retry_after) before they become the default.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
+OUTBOX_TICK = timedelta(seconds=2)
+STAFF_MENU_TICK = timedelta(seconds=10)
 
-COMMANDS = (
-    ("start", N_("Mulai, atau kembali ke menu")),
-    ("lapor", N_("Laporkan keadaan usaha")),
-    ("bahasa", N_("Ganti bahasa")),
-    ("bantuan", N_("Bantuan")),
-    ("batal", N_("Batalkan langkah yang sedang berjalan")),
-    ("berhenti", N_("Berhenti menerima pertanyaan rutin")),
-    ("mulai", N_("Terima lagi pertanyaan rutin")),
-)
-_CASEWORK = frozenset({StaffRole.CASEWORKER, StaffRole.ADMIN})
-STAFF_COMMANDS = (
-    ("klien", N_("Klien di wilayah Anda"), _CASEWORK),
-    ("undang", N_("Undang klien baru"), _CASEWORK),
-    ("staf", N_("Kelola staf"), frozenset({StaffRole.ADMIN})),
-    ("jadwal", N_("Jadwal ringkasan dan tindak lanjut"), frozenset({StaffRole.ADMIN})),
-)
+
+@dataclass(frozen=True)
+class BotParts:
+    """What the application was built with (tests and the sandbox reach in through this)."""
+
+    services: AppServices
+    registry: Registry
+    dispatcher: Dispatcher
+    sender: OutboxSender
+    router: Router
+    menus: CommandMenus
+    processor: PerUserUpdateProcessor
+
+    def resume_commands(self) -> dict[str, str]:
+        """Each flow's name and the command that brings it back, for the idle notice."""
+        return {name: flow.entry_command for name, flow in self.registry.flows.items()}
 
 
 def build_application(
@@ -57,95 +73,94 @@ def build_application(
         settings=settings, db=db or Database(settings.database_url), clock=clock or SystemClock()
     )
     api = settings.telegram_api_url
+    processor = PerUserUpdateProcessor(64, album_window=settings.album_window_seconds)
     application = (
         ApplicationBuilder()
         .token(settings.token())
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.timezone))
-        .concurrent_updates(PerUserUpdateProcessor(64))
+        .connect_timeout(settings.api_timeout_seconds)
+        .read_timeout(settings.api_timeout_seconds)
+        .write_timeout(settings.api_timeout_seconds)
+        .pool_timeout(settings.api_timeout_seconds)
+        .concurrent_updates(processor)
+        # A 429 is not retried inside the limiter: the outbox honours retry_after for that
+        # message alone, so one throttled chat does not hold up the others' replies.
         .rate_limiter(
-            AIORateLimiter(overall_max_rate=settings.rate_limit_per_second, max_retries=3)
+            AIORateLimiter(overall_max_rate=settings.rate_limit_per_second, max_retries=0)
         )
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
     )
-    application.bot_data["services"] = services
-    features = all_features()
-    for handler in build_handlers(services, features):
-        application.add_handler(handler)
-    application.add_error_handler(on_error)
+    registry = Registry(all_features())
+    dispatcher = Dispatcher(registry)
+    # A claim older than any one send can take (connect, pool, write, read) was left by a crash.
+    stale = timedelta(seconds=4 * settings.api_timeout_seconds + 5)
+    sender = OutboxSender(services, application.bot, claimer=uuid.uuid4().hex, stale_after=stale)
+    menus = CommandMenus(services, application.bot, registry)
+    router = Router(services, dispatcher, sender, menus, processor)
+    parts = BotParts(services, registry, dispatcher, sender, router, menus, processor)
+    application.bot_data["parts"] = parts
+    application.add_handler(CallbackQueryHandler(router))
+    application.add_handler(MessageHandler(filters.ALL, router))
+    application.add_handler(ChatMemberHandler(router.on_member, ChatMemberHandler.MY_CHAT_MEMBER))
+    application.add_error_handler(ErrorHandler(services))
+    jobs = [
+        PeriodicJob("outbox", OUTBOX_TICK, lambda _s, _c: sender.deliver_due()),
+        PeriodicJob("staff-menus", STAFF_MENU_TICK, lambda _s, _c: menus.sync_changed()),
+        PeriodicJob(
+            "idle-flows",
+            timedelta(seconds=IDLE_TICK_SECONDS),
+            lambda s, c: close_idle_flows(s, c, parts.resume_commands()),
+        ),
+        *registry.jobs,
+    ]
     assert application.job_queue is not None
-    application.bot_data["resume_commands"] = resume_commands(features)
-    application.job_queue.run_repeating(
-        _idle_tick, interval=IDLE_TICK_SECONDS, first=IDLE_TICK_SECONDS, name="idle-flows"
-    )
-    for job in (j for feature in features for j in feature.jobs):
+    for job in jobs:
         application.job_queue.run_repeating(
-            _job_callback(job), interval=job.every, first=job.every, name=job.name
+            _job_callback(job.run, parts), interval=job.every, first=job.every, name=job.name
         )
     return application
 
 
 def _job_callback(
-    job: PeriodicJob,
+    run: Callable[[AppServices, OutboxSender], Awaitable[object]], parts: BotParts
 ) -> Callable[[ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]:
-    async def _run(context: ContextTypes.DEFAULT_TYPE) -> None:
-        await job.run(services_of(context.application), context.bot)
+    async def _run(_context: ContextTypes.DEFAULT_TYPE) -> None:
+        await run(parts.services, parts.sender)
 
     return _run
 
 
+def parts_of(application: Application) -> BotParts:  # type: ignore[type-arg]
+    """What an application was built with."""
+    parts = application.bot_data["parts"]
+    assert isinstance(parts, BotParts)
+    return parts
+
+
 def services_of(application: Application) -> AppServices:  # type: ignore[type-arg]
     """The services an application was built with."""
-    services = application.bot_data["services"]
-    assert isinstance(services, AppServices)
-    return services
-
-
-def resume_commands(features: tuple[Feature, ...]) -> dict[str, str]:
-    """Each flow's name and the command that brings it back, for the idle notice."""
-    flows = (*CORE_FLOWS, *(flow for feature in features for flow in feature.flows))
-    return {flow.name: flow.entry_command for flow in flows}
-
-
-async def _idle_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
-    await close_idle_flows(
-        services_of(context.application), context.bot, context.bot_data["resume_commands"]
-    )
+    return parts_of(application).services
 
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
-    """Make the configured administrators staff; register the command list in every language."""
-    services = services_of(application)
+    """Administrators from the settings; messages a crash left claimed; command menus."""
+    parts = parts_of(application)
+    services = parts.services
     async with services.db.transaction() as session:
         await staff.ensure_admins(
             session, telegram_ids=services.settings.berdaya_admin_ids, now=services.clock.now()
         )
-        members = await staff.linked_staff(session)
-    for language in LANGUAGES:
-        t = translator(language)
-        commands = [BotCommand(name, t.gettext(text)) for name, text in COMMANDS]
-        scope = BotCommandScopeAllPrivateChats()
-        await application.bot.set_my_commands(commands, scope=scope, language_code=language)
-        if language == DEFAULT_LANGUAGE:
-            await application.bot.set_my_commands(commands, scope=scope)
-    for member in members:
-        await _register_staff_commands(application.bot, member)
-
-
-async def _register_staff_commands(bot: Bot, member: StaffProfile) -> None:
-    """A staff member's own command menu: everyone's commands plus those of her role."""
-    extra = [(name, text) for name, text, roles in STAFF_COMMANDS if member.role in roles]
-    if not extra or member.telegram_id is None:
-        return
-    t = translator(member.language)
-    commands = [BotCommand(name, t.gettext(text)) for name, text in (*COMMANDS, *extra)]
-    try:
-        await bot.set_my_commands(commands, scope=BotCommandScopeChat(member.telegram_id))
-    except BadRequest:  # she has never opened the bot: her chat does not exist yet
-        log.info("staff %s has no chat with the bot yet", member.id)
+        if services.db.is_sqlite:  # one process per SQLite file: any claim is a dead one's
+            released = await outbox_repo.release_all_claims(session)
+            if released:
+                log.info("outbox: %d messages left in flight by a crash, sent again", released)
+    await parts.menus.set_defaults()
+    await parts.menus.sync_all()
+    await parts.sender.deliver_due()
 
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]

@@ -6,17 +6,15 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
+from typing import Any
 
+from bot.cli_errors import EXIT_SETTINGS, BadInput
 from bot.config import SettingsError, load_settings
 from bot.logging_setup import configure_logging
 
-EXIT_SETTINGS = 2
-
-
-class BadInput(Exception):
-    """An argument the command cannot use; the message names it and fits on one line."""
+SANDBOX_EXTRA = "the sandbox needs the sandbox extra: pip install 'berdaya[sandbox]'"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -74,6 +72,17 @@ def _staff_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     upt_add.add_argument("name", help='e.g. "UPT Rehabilitasi Sosial Bina Daksa Pasuruan"')
 
 
+def _sandbox() -> Callable[..., Coroutine[Any, Any, None]]:
+    """The sandbox's entry point, or BadInput when the `sandbox` extra (aiohttp) is missing."""
+    try:
+        from berdaya_sandbox.terminal import run_sandbox
+    except ModuleNotFoundError as error:
+        if (error.name or "").partition(".")[0] != "aiohttp":
+            raise
+        raise BadInput(SANDBOX_EXTRA) from None
+    return run_sandbox
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `berdaya` console script."""
     args = _parser().parse_args(argv)
@@ -102,8 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             print(asyncio.run(add_upt(load_settings(), args)))
         elif args.command == "sandbox":
-            from berdaya_sandbox.terminal import run_sandbox
-
+            run_sandbox = _sandbox()
             args.data_dir.mkdir(parents=True, exist_ok=True)
             asyncio.run(run_sandbox(data_dir=args.data_dir))
     except (SettingsError, BadInput) as error:

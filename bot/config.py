@@ -39,6 +39,20 @@ class Settings(BaseSettings):
         ge=1,
         validation_alias=AliasChoices("BERDAYA_IDLE_MINUTES", "flow_idle_minutes"),
     )
+    # Seconds to wait for the Bot API to connect, take a request or answer it (not long polls).
+    api_timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=60,
+        validation_alias=AliasChoices("BERDAYA_API_TIMEOUT", "api_timeout_seconds"),
+    )
+    # How long the first photo of an album waits for the rest (Telegram sends one update each).
+    album_window_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        le=10,
+        validation_alias=AliasChoices("BERDAYA_ALBUM_SECONDS", "album_window_seconds"),
+    )
     checkin_offsets: Annotated[tuple[int, ...], NoDecode] = Field(
         default=DEFAULT_CHECKIN_OFFSETS,
         validation_alias=AliasChoices("BERDAYA_CHECKIN_OFFSETS", "checkin_offsets"),

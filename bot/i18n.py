@@ -5,8 +5,9 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 from functools import cache
-from gettext import GNUTranslations, NullTranslations
-from pathlib import Path
+from gettext import GNUTranslations
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
@@ -15,7 +16,9 @@ from babel.messages.pofile import read_po
 
 from bot.domain.money import format_rupiah
 
-LOCALES_DIR = Path(__file__).resolve().parents[1] / "locales"
+# The top-level locales/ folder, shipped inside the package (see pyproject.toml): in an editable
+# install this is the source folder itself, in a wheel the copy under bot/locales.
+CATALOGS = "bot.locales"
 DOMAIN = "messages"
 DEFAULT_LANGUAGE = "id"
 LANGUAGES: tuple[str, ...] = ("id", "jv", "en")
@@ -37,19 +40,19 @@ def guess_language(language_code: str | None) -> str:
     return base if base in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def po_path(language: str) -> Path:
-    """Where the catalog of `language` lives."""
-    return LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+def catalog_file(language: str) -> Traversable:
+    """The installed catalog of `language`, read through importlib.resources."""
+    return files(CATALOGS) / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 @cache
-def _catalog(language: str) -> NullTranslations:
+def _catalog(language: str) -> GNUTranslations:
     """Compile the .po in memory: no stale .mo files can ever be served."""
-    path = po_path(language)
-    if not path.exists():
-        return NullTranslations()
-    with path.open("rb") as fh:
-        catalog = read_po(fh, locale=language.replace("-", "_"))
+    source = catalog_file(language)
+    if not source.is_file():
+        # Never fall back to Indonesian quietly: a package without its catalogs is broken.
+        raise FileNotFoundError(f"no {language!r} catalog in {CATALOGS}: the package is incomplete")
+    catalog = read_po(io.BytesIO(source.read_bytes()), locale=language.replace("-", "_"))
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)

@@ -4,6 +4,9 @@
 - update: merge the template into each language's .po (Indonesian msgstr = msgid, since the
   source strings are Indonesian); then list what still needs a translator
 - check: exit 1 if the template is stale or any catalog lacks a translation
+
+It works on the source tree's top-level locales/ folder (the wheel's bot.locales is built from
+it), so it needs a checkout, not an installed wheel.
 """
 
 from __future__ import annotations
@@ -17,12 +20,18 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, LOCALES_DIR, po_path
+from bot.i18n import DEFAULT_LANGUAGE, DOMAIN, LANGUAGES
 
-ROOT = LOCALES_DIR.parent
+ROOT = Path(__file__).resolve().parents[1]
+LOCALES_DIR = ROOT / "locales"  # the source catalogs, next to bot/ in a checkout
 SOURCE_DIRS = ("bot", "handlers", "conversations")
-POT = LOCALES_DIR / "messages.pot"
+POT = LOCALES_DIR / f"{DOMAIN}.pot"
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+
+
+def po_path(language: str) -> Path:
+    """The source catalog of `language`."""
+    return LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 def extract() -> Catalog:
@@ -130,6 +139,9 @@ def problems() -> list[str]:
 def main(argv: list[str]) -> int:
     """Command-line entry point."""
     action = argv[0] if argv else "check"
+    if not (LOCALES_DIR / "__init__.py").is_file():
+        print(f"no source catalogs at {LOCALES_DIR}: run this from a checkout", file=sys.stderr)
+        return 2
     if action == "extract":
         _write(POT, extract())
         print(f"wrote {POT.relative_to(ROOT)}")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import re
 
+from bot.log_context import UpdateContextFilter
+
 # Bot tokens, Indonesian phone numbers (08…, +628…, 628…, spaced or not) and any run of 10 or
 # more digits (a NIK has 16). Timestamps never have more than 4 digits in a row.
 _PATTERNS = (
@@ -32,9 +34,14 @@ class RedactingFormatter(logging.Formatter):
 def configure_logging(level: int = logging.INFO) -> None:
     """Log to stderr, masked; quiet the HTTP client, whose URLs hold the token."""
     handler = logging.StreamHandler()
-    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(UpdateContextFilter())
+    handler.setFormatter(
+        RedactingFormatter("%(asctime)s %(levelname)s %(name)s [%(turn)s]: %(message)s")
+    )
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
     for noisy in ("httpx", "httpcore", "apscheduler", "aiohttp.access", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # It logs every 429 as an error with a traceback; the outbox handles (and logs) them itself.
+    logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)

@@ -1,281 +1,310 @@
 """The flow engine: multi-step conversations whose state lives in the database.
 
-Each update is one *turn*: the router loads the chat's flow state, the current step handles the
+Each update is one *turn*: the router loads the chat's flow state, the current step takes the
 input and names the next step, the state is written in the same transaction as any domain
-change, and only after the commit are the replies sent. So a reply never claims what the database
-does not hold, and a restart (even kill -9) resumes at the step the user last saw.
+change, and only after the commit are the replies sent. A restart (even kill -9) resumes at the
+step the person last saw.
+
+A flow declares its states as a `StrEnum`, its draft as a typed model (validated whenever it
+is loaded from the database) and one step per state, built from the kinds in
+`conversations/steps.py`. The engine adds what every flow needs: typed answers to button
+questions, a word on unexpected input, recognising an answer sent twice, returning to the
+summary after a correction, and stale-button detection (buttons carry their flow and step).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-)
+from pydantic import BaseModel, ConfigDict, ValidationError
 
-from bot.i18n import Translator, translator
-from bot.services.accounts import Profile
-from bot.services.flows import FlowState
-from bot.services.staff import StaffProfile
-from bot.services_container import AppServices
-
-END = "__end__"  # the flow is over; its state is deleted
-REPEAT = "__repeat__"  # ask the current step again
-STAY = "__stay__"  # stay on the step without a new message (e.g. a toggled checkbox)
-
-ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+from bot.chat.turn import UNCHANGED, FlowMeta, FlowState, Input, Kind, LastAnswer, Turn
+from bot.domain.typed_choice import Ambiguous, Chosen, match_typed, normalize_words
+from bot.i18n import N_
 
 
-class Kind(StrEnum):
-    """What sort of thing the user sent."""
+class Control(StrEnum):
+    """What a step may return instead of the next state."""
 
-    TEXT = "text"
-    BUTTON = "button"
-    CONTACT = "contact"
-    PHOTO = "photo"
-    STICKER = "sticker"
-    VOICE = "voice"
-    LOCATION = "location"
-    DOCUMENT = "document"
-    EDITED = "edited"
-    OTHER = "other"
+    END = "__end__"  # the flow is over; its state is deleted
+    REPEAT = "__repeat__"  # ask the current step again
+    STAY = "__stay__"  # stay on the step without a new question (e.g. a toggled checkbox)
 
 
-@dataclass(frozen=True)
-class Input:
-    """One user action, stripped of Telegram types."""
-
-    kind: Kind
-    text: str = ""
-    value: str = ""  # a button's value, without its flow/step prefix
-    phone: str | None = None
-    own_contact: bool = False
-    file_id: str | None = None
-
-
-@dataclass
-class Outgoing:
-    """A message to send once the turn's transaction has committed."""
-
-    text: str
-    markup: ReplyMarkup | None = None
-
-
-UNCHANGED: Any = object()
-
-
-@dataclass
-class Turn:
-    """Everything one update's handling needs, and what it wants to send back."""
-
-    session: AsyncSession
-    services: AppServices
-    telegram_id: int
-    first_name: str
-    language_code: str | None
-    profile: Profile | None
-    staff: StaffProfile | None  # set when the person is an active staff member
-    flow_state: FlowState | None  # the active flow, if any
-    paused: FlowState | None  # a flow closed for idleness, whose draft is kept
-    input: Input
-    now: datetime
-    t: Translator = field(init=False)
-    replies: list[Outgoing] = field(default_factory=list)
-    toast: str | None = None  # the answer shown on a pressed button
-    pressed_keyboard: Any = UNCHANGED  # new markup for the message whose button was pressed
-    flow_ended: bool = False
-    queued_outbox: bool = False  # something was queued for others: deliver right after commit
-    bot_username: str = ""  # for deep links such as https://t.me/<bot>?start=<code>
-
-    def __post_init__(self) -> None:
-        self.t = translator(self.language, self.services.settings.timezone)
-
-    @property
-    def language(self) -> str:
-        """The user's language: chosen, remembered, or guessed from Telegram."""
-        from bot.i18n import guess_language
-
-        if self.flow_state is not None and "lang" in self.flow_state.data:
-            return str(self.flow_state.data["lang"])
-        if self.profile is not None:
-            return self.profile.language
-        if self.staff is not None:
-            return self.staff.language
-        return guess_language(self.language_code)
-
-    def set_language(self, language: str) -> None:
-        """Switch the turn (and any open flow) to `language`."""
-        if self.flow_state is not None:
-            self.flow_state.data["lang"] = language
-        if self.profile is not None:
-            self.profile = replace(self.profile, language=language)
-        if self.staff is not None:
-            self.staff = replace(self.staff, language=language)
-        self.t = translator(language, self.services.settings.timezone)
-
-    @property
-    def gettext(self) -> Callable[[str], str]:
-        """The translation function for this turn's language."""
-        return self.t.gettext
-
-    @property
-    def data(self) -> dict[str, Any]:
-        """The open flow's draft."""
-        if self.flow_state is None:
-            raise RuntimeError("no flow is open")
-        return self.flow_state.data
-
-    def say(self, text: str, markup: ReplyMarkup | None = None) -> None:
-        """Queue a message (HTML; escape anything the user typed)."""
-        self.replies.append(Outgoing(text, markup))
-
-    def begin(self, flow: str, state: str, data: dict[str, Any] | None = None) -> None:
-        """Open a flow at `state` (the caller then asks that step)."""
-        fresh = dict(data or {})
-        if self.flow_state is not None and "lang" in self.flow_state.data:
-            fresh.setdefault("lang", self.flow_state.data["lang"])
-        self.flow_state = FlowState(flow=flow, state=state, data=fresh)
-        self.paused = None  # a new flow replaces any kept draft
-        self.flow_ended = False
-
-    def end(self) -> None:
-        """Close the open (or paused) flow; its state is deleted with this turn's commit."""
-        self.flow_state = None
-        self.paused = None
-        self.flow_ended = True
-
-    def resume(self) -> FlowState:
-        """Make the paused flow active again."""
-        assert self.paused is not None
-        self.flow_state, self.paused = self.paused, None
-        self.flow_state.paused = False
-        return self.flow_state
-
-    def keyboard(self, rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
-        """Inline buttons (label, value) bound to the current step, so stale presses are known."""
-        prefix = self.callback_prefix()
-        labels: dict[str, str] = {}
-        markup_rows = []
-        for row in rows:
-            markup_rows.append(
-                [InlineKeyboardButton(label, callback_data=prefix + value) for label, value in row]
-            )
-            labels.update({normalize_label(label): value for label, value in row})
-        if self.flow_state is not None:
-            self.flow_state.data["_labels"] = labels
-        return InlineKeyboardMarkup(markup_rows)
-
-    def callback_prefix(self) -> str:
-        """`flow:state:` for the current step, or the global prefix outside flows."""
-        if self.flow_state is None:
-            return "g:"
-        return f"{self.flow_state.flow}:{self.flow_state.state}:"
-
-
-def normalize_label(label: str) -> str:
-    """Button labels compared as typed: letters and digits only, lower case."""
-    return re.sub(r"[^\w]+", "", label.lower())
-
-
-AskFn = Callable[[Turn], Awaitable[None]]
-HandleFn = Callable[[Turn], Awaitable[str]]
+END, REPEAT, STAY = Control.END, Control.REPEAT, Control.STAY
+Next = StrEnum  # a state of the flow, or a Control
+RESENT_WINDOW = timedelta(minutes=10)
 TEXT_AND_BUTTONS = frozenset({Kind.TEXT, Kind.BUTTON})
 BUTTONS_ONLY = frozenset({Kind.BUTTON})
+TEXT_ONLY = frozenset({Kind.TEXT})
+_NAME = re.compile(r"[a-z][a-z0-9]{0,3}")
+_STATE = re.compile(r"[a-z][a-z0-9_]{0,15}")
 
 
-@dataclass(frozen=True)
-class Step:
-    """One question of a flow: how to ask it, and how to take the answer."""
+class Draft(BaseModel):
+    """Base of every flow's draft: typed, strict, checked on every assignment."""
 
-    ask: AskFn
-    handle: HandleFn
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+D = TypeVar("D", bound=Draft)
+S = TypeVar("S", bound=StrEnum)
+
+
+class Step(Generic[D]):
+    """One question of a flow: how to ask it and how to take the answer (see steps.py)."""
+
     accepts: frozenset[Kind] = TEXT_AND_BUTTONS
 
+    async def ask(self, turn: Turn, draft: D) -> None:
+        """Put the question on screen."""
+        raise NotImplementedError
 
-@dataclass(frozen=True)
-class Flow:
-    """A named set of steps."""
+    async def handle(self, turn: Turn, draft: D) -> Next:
+        """Take the turn's input; return the next state or a Control."""
+        raise NotImplementedError
 
-    name: str  # short: it is part of every button's callback_data
-    steps: Mapping[str, Step]
-    entry_command: str  # the command that starts or resumes it, e.g. "lapor"
+    def takes_typed_words(self) -> bool:
+        """True when typing a word of a button's label counts as pressing it."""
+        return Kind.BUTTON in self.accepts and Kind.TEXT not in self.accepts
+
+
+class DraftLost(Exception):
+    """A stored draft no longer fits its flow (e.g. written by an older version)."""
+
+
+@dataclass(frozen=True, eq=False)
+class Flow(Generic[S, D]):
+    """A named set of steps over one typed draft."""
+
+    name: str  # short: it is part of every button's callback data
+    states: type[S]
+    draft_model: type[D]
+    steps: Mapping[S, Step[D]]
+    entry_command: str = ""  # the command that starts or resumes it, e.g. "lapor"
     # How "start again from the beginning" opens it; by default its entry command does.
     restart: Callable[[Turn], Awaitable[None]] | None = None
+    order: tuple[S, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        if not _NAME.fullmatch(self.name):
+            raise ValueError(f"flow name {self.name!r}: 1-4 lower-case letters or digits")
+        missing = [s for s in self.states if s not in self.steps]
+        if missing:
+            raise ValueError(f"flow {self.name}: no step for {missing}")
+        for state in self.states:
+            if not _STATE.fullmatch(state.value):
+                raise ValueError(f"flow {self.name}: bad state name {state.value!r}")
+        object.__setattr__(self, "order", tuple(self.states))
+
+    def draft(self, turn: Turn) -> D:
+        """The open flow's draft, typed (the flow must be this one)."""
+        state = turn.flow_state
+        if (
+            state is None
+            or state.flow != self.name
+            or not isinstance(state.draft, self.draft_model)
+        ):
+            raise RuntimeError(f"flow {self.name} is not open")
+        return state.draft
+
+    def state_of(self, turn: Turn) -> S:
+        """The step the open flow is at."""
+        assert turn.flow_state is not None
+        return self.states(turn.flow_state.state)
+
+    async def start(self, turn: Turn, draft: D, at: S | None = None) -> None:
+        """Open this flow with `draft` and ask its first (or the given) step."""
+        first = at if at is not None else self.order[0]
+        turn.begin(self.name, first.value, draft)
+        await ask(turn, self, first)
+
+    def restore(self, state: str, data: Mapping[str, Any], *, paused: bool) -> FlowState:
+        """A stored state, validated; raises DraftLost when it no longer fits the flow."""
+        try:
+            self.states(state)
+            draft = self.draft_model.model_validate(data.get("draft", {}))
+            meta = FlowMeta.model_validate(data.get("meta", {}))
+        except (ValueError, ValidationError) as error:
+            raise DraftLost(f"{self.name}:{state}: {type(error).__name__}") from None
+        return FlowState(flow=self.name, state=state, draft=draft, meta=meta, paused=paused)
 
 
-async def ask(turn: Turn, flow: Flow, state: str) -> None:
+AnyFlow = Flow[Any, Any]
+
+
+def dump(state: FlowState) -> dict[str, Any]:
+    """A flow state as the JSON stored in the conversations table."""
+    return {
+        "draft": state.draft.model_dump(mode="json"),
+        "meta": state.meta.model_dump(mode="json", exclude_defaults=True),
+    }
+
+
+def _step(flow: AnyFlow, turn: Turn) -> tuple[Step[Any], Any]:
+    assert turn.flow_state is not None
+    return flow.steps[flow.states(turn.flow_state.state)], turn.flow_state.draft
+
+
+async def ask(turn: Turn, flow: AnyFlow, state: StrEnum) -> None:
     """Move the flow to `state` and ask its question."""
     assert turn.flow_state is not None
-    turn.flow_state.state = state
-    await flow.steps[state].ask(turn)
+    if turn.flow_state.state != state.value:
+        turn.flow_state.meta.clarify = None
+        turn.flow_state.meta.choosing_field = False
+    turn.flow_state.state = state.value
+    step, draft = _step(flow, turn)
+    await step.ask(turn, draft)
 
 
-async def repeat(turn: Turn, flow: Flow) -> None:
+async def repeat(turn: Turn, flow: AnyFlow) -> None:
     """Ask the current step's question again."""
     assert turn.flow_state is not None
-    await ask(turn, flow, turn.flow_state.state)
+    await ask(turn, flow, flow.states(turn.flow_state.state))
 
 
-async def feed(turn: Turn, flow: Flow) -> None:
+async def feed(turn: Turn, flow: AnyFlow) -> None:
     """Give the turn's input to the current step and move on to the step it names."""
     assert turn.flow_state is not None
-    step = flow.steps[turn.flow_state.state]
+    step, draft = _step(flow, turn)
+    pressed = turn.input.kind is Kind.BUTTON
+    if turn.input.kind is Kind.TEXT and _sent_again(turn):
+        await repeat(turn, flow)
+        return
     if turn.input.kind is Kind.TEXT and Kind.BUTTON in step.accepts:
-        turn.input = _typed_button(turn)
+        typed = _typed_button(turn, words=step.takes_typed_words())
+        if typed is None:  # several buttons fit what was typed: ask to press one
+            await repeat(turn, flow)
+            return
+        turn.input = typed
     if turn.input.kind not in step.accepts:
-        say_unexpected(turn, step)
-        result = REPEAT
+        say_unexpected(turn)
+        result: Next = REPEAT
     else:
-        result = await step.handle(turn)
+        result = await step.handle(turn, draft)
+    if turn.flow_state is not None and turn.input.kind is Kind.TEXT:
+        _remember_answer(turn, result)
+    if pressed and result is not STAY and turn.pressed_buttons is UNCHANGED:
+        turn.pressed_buttons = ()  # the answered question's buttons have done their job
     await advance(turn, flow, result)
 
 
-async def advance(turn: Turn, flow: Flow, result: str) -> None:
+async def advance(turn: Turn, flow: AnyFlow, result: Next) -> None:
     """Act on what a step returned: end, repeat, stay, or ask the named step."""
-    if result == END:
+    if result is END:
         turn.end()
-    elif result == REPEAT:
+        return
+    if result is STAY or turn.flow_state is None or turn.flow_state.flow != flow.name:
+        return  # (a step may have ended the flow or opened another one itself)
+    if result is REPEAT:
         await repeat(turn, flow)
-    elif result != STAY:
-        await ask(turn, flow, result)
+        return
+    meta = turn.flow_state.meta
+    target = flow.states(result)
+    current = flow.states(turn.flow_state.state)
+    if meta.return_to is not None and target != current and current.value != meta.return_to:
+        back = flow.states(meta.return_to)
+        # A corrected field goes straight back to the summary; a step that sends the person
+        # back to an earlier question (e.g. a NIK that is taken) is followed as it is.
+        if flow.order.index(target) > flow.order.index(current):
+            target = back
+        meta.return_to = None
+    await ask(turn, flow, target)
 
 
-def _typed_button(turn: Turn) -> Input:
-    """Someone who types a button's label meant to press it."""
-    labels: dict[str, str] = turn.data.get("_labels", {})
-    value = labels.get(normalize_label(turn.input.text))
-    if value is None:
+def _typed_button(turn: Turn, *, words: bool) -> Input | None:
+    """Someone who types a button's label (or, for button questions, a word of it) meant to
+    press it; None when several buttons fit (she is told so)."""
+    assert turn.flow_state is not None
+    options = turn.flow_state.meta.options
+    if not options:
         return turn.input
-    return Input(Kind.BUTTON, value=value)
+    text = turn.input.text[:200]
+    if not words:  # the step reads text itself: only a button's whole label is the button
+        typed = normalize_words(text)
+        exact = [value for label, value in options if normalize_words(label) == typed]
+        return Input(Kind.BUTTON, value=exact[0]) if typed and exact else turn.input
+    match = match_typed(text, options)
+    if isinstance(match, Chosen):
+        return Input(Kind.BUTTON, value=match.value)
+    if isinstance(match, Ambiguous):
+        _ = turn.gettext
+        turn.say(_("Ada beberapa tombol yang cocok. Tekan salah satu tombol di bawah."))
+        return None
+    return turn.input
 
 
-def say_unexpected(turn: Turn, step: Step) -> None:
-    """A short word on why the input was not taken; the step's question follows."""
+def _sent_again(turn: Turn) -> bool:
+    """The text the previous step just took, sent again (often after a slow or failed reply):
+    say it is already saved rather than read it as the answer to the next question. If she
+    sends it once more, it is her answer after all."""
+    assert turn.flow_state is not None
+    meta = turn.flow_state.meta
+    last = meta.last_answer
+    if last is None or last.step == turn.flow_state.state:
+        return False
+    if normalize_label(turn.input.text) != last.text or turn.now - last.at > RESENT_WINDOW:
+        return False
+    if last.warned:
+        meta.last_answer = None
+        return False
+    last.warned = True
     _ = turn.gettext
-    kind = turn.input.kind
-    messages = {
-        Kind.STICKER: _("Stiker belum bisa saya baca."),
-        Kind.VOICE: _(
-            "Maaf, pesan suara belum bisa saya dengarkan. Mohon ketik atau pakai tombol."
-        ),
-        Kind.PHOTO: _("Foto belum diperlukan di langkah ini."),
-        Kind.DOCUMENT: _("Berkas belum bisa saya baca di langkah ini."),
-        Kind.LOCATION: _("Lokasi tidak diperlukan di langkah ini."),
-        Kind.CONTACT: _("Nomor kontak tidak diperlukan di langkah ini."),
-        Kind.EDITED: _("Pesan yang diubah tidak saya baca ulang. Kirim saja jawaban yang baru."),
-        Kind.OTHER: _("Maaf, pesan ini belum bisa saya baca."),
-    }
-    if kind is Kind.TEXT:
-        turn.say(_("Silakan pilih salah satu tombol di bawah."))
-    else:
-        turn.say(messages.get(kind, messages[Kind.OTHER]))
+    turn.say(
+        _(
+            "Jawaban itu sudah saya simpan untuk pertanyaan sebelumnya. "
+            "Kalau itu juga jawaban untuk pertanyaan di bawah, kirim sekali lagi."
+        )
+    )
+    return True
+
+
+def _remember_answer(turn: Turn, result: Next) -> None:
+    assert turn.flow_state is not None
+    meta = turn.flow_state.meta
+    if result in (REPEAT, STAY) or turn.input.kind is not Kind.TEXT:
+        return
+    meta.last_answer = LastAnswer(
+        step=turn.flow_state.state, text=normalize_label(turn.input.text), at=turn.now
+    )
+
+
+def normalize_label(label: str) -> str:
+    """Text compared as typed: letters and digits only, lower case."""
+    return re.sub(r"[\W_]+", "", label.lower())
+
+
+UNEXPECTED: dict[Kind, str] = {
+    Kind.TEXT: N_("Silakan pilih salah satu tombol di bawah."),
+    Kind.STICKER: N_("Stiker belum bisa saya baca."),
+    Kind.VOICE: N_("Maaf, pesan suara belum bisa saya dengarkan. Mohon ketik atau pakai tombol."),
+    Kind.PHOTO: N_("Foto belum diperlukan di langkah ini."),
+    Kind.DOCUMENT: N_("Berkas belum bisa saya baca di langkah ini."),
+    Kind.LOCATION: N_("Lokasi tidak diperlukan di langkah ini."),
+    Kind.CONTACT: N_("Nomor kontak tidak diperlukan di langkah ini."),
+    Kind.EDITED: N_("Pesan yang diubah tidak saya baca ulang. Kirim saja jawaban yang baru."),
+    Kind.OTHER: N_("Maaf, pesan ini belum bisa saya baca."),
+}
+
+
+def say_unexpected(turn: Turn) -> None:
+    """A short word on why the input was not taken; the step's question follows."""
+    turn.say(turn.gettext(UNEXPECTED.get(turn.input.kind, UNEXPECTED[Kind.OTHER])))
+
+
+Prompt = str | Callable[[Turn, Any], str]  # a msgid, or a function of the turn and the draft
+
+
+def prompt_text(prompt: Prompt, turn: Turn, draft: Any) -> str:
+    """The prompt in the turn's language."""
+    return turn.gettext(prompt) if isinstance(prompt, str) else prompt(turn, draft)
+
+
+def chunked(items: Sequence[tuple[str, str]], columns: int) -> list[list[tuple[str, str]]]:
+    """Options laid out `columns` to a row."""
+    return [list(items[i : i + columns]) for i in range(0, len(items), columns)]

@@ -1,306 +1,194 @@
-"""The business report: status, income, employees, obstacles, photo, then a summary to confirm."""
+"""The business report: status, income, employees, obstacles, photos, then a summary to confirm.
+
+At most one free-text answer (the income); everything else is a button, and typing a button's
+word ("lancar") counts as pressing it.
+"""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from html import escape
 
-from telegram import InlineKeyboardMarkup
+from pydantic import Field
 
-from bot.domain.counting import parse_count
+from bot.chat.turn import Turn
 from bot.domain.money import Amount, UnclearReason, parse_income
+from bot.domain.vocabulary import (
+    BUSINESS_STATUS_LABELS,
+    OBSTACLE_LABELS,
+    BusinessStatus,
+    Obstacle,
+)
 from bot.i18n import N_
 from bot.services import reports
 from bot.services.reports import ReportInput, ReportReceipt
-from bot.storage.models import BusinessStatus, Obstacle
-from conversations.engine import (
-    BUTTONS_ONLY,
-    END,
-    REPEAT,
-    STAY,
-    Flow,
-    Kind,
-    Step,
-    Turn,
+from conversations.engine import END, Draft, Flow, Next
+from conversations.steps import (
+    AskAbout,
+    Choice,
+    FreeText,
+    MultiSelect,
+    Number,
+    Parsed,
+    Photos,
+    Rejected,
+    Summary,
+    translated,
 )
-from handlers.menu import show_menu
 
-STATUS, INCOME, INCOME_CHECK, EMPLOYEES = "status", "income", "income_check", "employees"
-OBSTACLES, PHOTO, SUMMARY, EDIT = "obstacles", "photo", "summary", "edit"
-MAX_INCOME_TEXT = 300
+MAX_PHOTOS = 3
+NO_INCOME = "0"
 
-STATUS_LABELS = {
-    BusinessStatus.RUNNING: N_("👍 Berjalan lancar"),
-    BusinessStatus.DECLINING: N_("📉 Berjalan, tapi menurun"),
-    BusinessStatus.PAUSED: N_("⏸️ Berhenti sementara"),
-    BusinessStatus.CLOSED: N_("❌ Sudah tutup"),
-}
-OBSTACLE_LABELS = {
-    Obstacle.CAPITAL: N_("Modal"),
-    Obstacle.MARKETING: N_("Pemasaran"),
-    Obstacle.MATERIALS: N_("Bahan baku"),
-    Obstacle.EQUIPMENT: N_("Alat rusak"),
-    Obstacle.HEALTH: N_("Kesehatan"),
-    Obstacle.OTHER: N_("Lainnya"),
-}
+
+class S(StrEnum):
+    """The report's steps, in order."""
+
+    STATUS = "status"
+    INCOME = "income"
+    EMPLOYEES = "employees"
+    OBSTACLES = "obstacles"
+    PHOTO = "photo"
+    SUMMARY = "summary"
+
+
+class ReportDraft(Draft):
+    """The report so far; nothing is stored before Simpan."""
+
+    status: BusinessStatus | None = None
+    income: int | None = None
+    employees: int | None = None
+    obstacles: list[Obstacle] = Field(default_factory=list)
+    photos: list[str] = Field(default_factory=list)
 
 
 async def start(turn: Turn, status: BusinessStatus | None = None) -> None:
     """Open a new report; a check-in answer may already give the status."""
     if status is None:
-        turn.begin(FLOW.name, STATUS)
-        await ask_status(turn)
+        await FLOW.start(turn, ReportDraft())
     else:
-        turn.begin(FLOW.name, INCOME, {"status": status.value})
-        await ask_income(turn)
+        await FLOW.start(turn, ReportDraft(status=status), S.INCOME)
 
 
-def _after(turn: Turn, following: str) -> str:
-    """A correction made from the summary goes straight back to it."""
-    return SUMMARY if turn.data.get("editing") else following
+async def _status(_turn: Turn, draft: ReportDraft, value: str) -> Next:
+    draft.status = BusinessStatus(value)
+    return S.INCOME
 
 
-async def ask_status(turn: Turn) -> None:
-    """How is the business doing?"""
-    _ = turn.gettext
-    turn.say(
-        _("Bagaimana keadaan usaha Anda bulan ini?"),
-        turn.keyboard([[(_(label), status.value)] for status, label in STATUS_LABELS.items()]),
-    )
-
-
-async def take_status(turn: Turn) -> str:
-    """One of the four statuses."""
-    if turn.input.value not in {s.value for s in BusinessStatus}:
-        return REPEAT
-    turn.data["status"] = turn.input.value
-    return _after(turn, INCOME)
-
-
-async def ask_income(turn: Turn) -> None:
-    """The one free-text answer: monthly net income."""
-    _ = turn.gettext
-    turn.say(
-        _(
-            "Berapa penghasilan bersih usaha Anda dalam sebulan?\n"
-            "Tulis saja, misalnya: <i>3 juta</i>, <i>500rb</i>, atau <i>1,5 jt</i>."
-        ),
-        turn.keyboard([[(_("Belum ada penghasilan"), "0")]]),
-    )
-
-
-async def take_income(turn: Turn) -> str:
+async def _income(turn: Turn, draft: ReportDraft, text: str) -> Parsed:
     """Understand the amount, or ask about it instead of guessing."""
     _ = turn.gettext
-    if turn.input.kind is Kind.BUTTON:
-        if turn.input.value != "0":
-            return REPEAT
-        turn.data["income"] = 0
-        return _after(turn, EMPLOYEES)
-    if len(turn.input.text) > MAX_INCOME_TEXT:
-        turn.say(_("Jawabannya terlalu panjang. Tulis jumlahnya saja, misalnya 3 juta."))
-        return REPEAT
-    parsed = parse_income(turn.input.text)
+    parsed = parse_income(text)
     if isinstance(parsed, Amount):
-        turn.data["income"] = parsed.value
-        return _after(turn, EMPLOYEES)
-    if parsed.reason is UnclearReason.RANGE and not parsed.candidates:
-        turn.say(_("Tulis satu jumlah saja, dengan satuannya, misalnya 3 juta."))
-        return REPEAT
-    if parsed.reason is UnclearReason.NOT_FOUND or not parsed.candidates:
-        turn.say(_("Maaf, saya belum bisa membaca jumlahnya."))
-        return REPEAT
-    turn.data["income_reason"] = parsed.reason.value
-    turn.data["income_candidates"] = list(parsed.candidates[:4])
-    return INCOME_CHECK
-
-
-async def ask_income_check(turn: Turn) -> None:
-    """A clarifying question: which amount did you mean?"""
-    _ = turn.gettext
-    reason = UnclearReason(turn.data["income_reason"])
-    candidates = [int(c) for c in turn.data["income_candidates"]]
+        draft.income = parsed.value
+        return S.EMPLOYEES
+    candidates = list(parsed.candidates[:4])
+    if parsed.reason is UnclearReason.RANGE and not candidates:
+        return Rejected(_("Tulis satu jumlah saja, dengan satuannya, misalnya 3 juta."))
+    if parsed.reason is UnclearReason.NOT_FOUND or not candidates:
+        return Rejected(_("Maaf, saya belum bisa membaca jumlahnya."))
     money = [turn.t.money(c) for c in candidates]
-    single = len(candidates) == 1
-    if reason is UnclearReason.RANGE and not single:
-        text = _(
+    if len(candidates) == 1:
+        question = _("{amount} sebulan, benar?").format(amount=money[0])
+        return AskAbout(question, [(_("✅ Ya, benar"), str(candidates[0]))])
+    if parsed.reason is UnclearReason.RANGE:
+        question = _(
             "Anda menulis kisaran {low} sampai {high}. "
             "Kira-kira berapa yang biasanya Anda dapat sebulan?"
-        )
-        text = text.format(low=money[0], high=money[-1])
-    elif single:
-        text = _("{amount} sebulan, benar?").format(amount=money[0])
-    elif reason is UnclearReason.NO_UNIT:
-        text = _("Maksud Anda {first} atau {second}?").format(first=money[0], second=money[-1])
+        ).format(low=money[0], high=money[-1])
+    elif parsed.reason in (UnclearReason.NO_UNIT, UnclearReason.AMBIGUOUS_UNIT):
+        question = _("Maksud Anda {first} atau {second}?").format(first=money[0], second=money[-1])
     else:
-        text = _("Ada beberapa angka. Mana penghasilan bersih sebulan?")
-    if single:
-        rows = [[(_("✅ Ya, benar"), str(candidates[0]))]]
-    else:
-        rows = [[(label, str(value))] for label, value in zip(money, candidates, strict=True)]
-    rows.append([(_("✏️ Tulis lagi"), "again")])
-    turn.say(text, turn.keyboard(rows))
+        question = _("Ada beberapa angka. Mana penghasilan bersih sebulan?")
+    return AskAbout(question, list(zip(money, map(str, candidates), strict=True)))
 
 
-async def take_income_check(turn: Turn) -> str:
-    """A chosen candidate, a wish to write again, or a fresh typed amount."""
-    if turn.input.kind is Kind.TEXT:
-        return await take_income(turn)
-    if turn.input.value == "again":
-        return INCOME
-    candidates = [int(c) for c in turn.data.get("income_candidates", [])]
-    if not turn.input.value.isdigit() or int(turn.input.value) not in candidates:
-        return REPEAT
-    turn.data["income"] = int(turn.input.value)
-    return _after(turn, EMPLOYEES)
+async def _income_picked(_turn: Turn, draft: ReportDraft, value: str) -> Next:
+    draft.income = int(value)
+    return S.EMPLOYEES
 
 
-async def ask_employees(turn: Turn) -> None:
-    """How many people work in the business, besides the owner."""
+async def _no_income(_turn: Turn, draft: ReportDraft, _value: str) -> Next:
+    draft.income = 0
+    return S.EMPLOYEES
+
+
+async def _employees(_turn: Turn, draft: ReportDraft, count: int) -> Next:
+    draft.employees = count
+    return S.OBSTACLES
+
+
+def _store_obstacles(draft: ReportDraft, chosen: list[str]) -> None:
+    draft.obstacles = [Obstacle(value) for value in chosen]
+
+
+async def _obstacles_done(_turn: Turn, _draft: ReportDraft) -> Next:
+    return S.PHOTO
+
+
+async def _photos(_turn: Turn, draft: ReportDraft, photos: list[str]) -> Next:
+    draft.photos = photos
+    return S.SUMMARY
+
+
+async def _no_photo(_turn: Turn, draft: ReportDraft) -> Next:
+    draft.photos = []
+    return S.SUMMARY
+
+
+def _summary(turn: Turn, draft: ReportDraft) -> list[str]:
     _ = turn.gettext
-    turn.say(
-        _("Berapa orang karyawan yang membantu usaha Anda (selain Anda sendiri)?")
-        + "\n"
-        + _("Lebih dari 5? Ketik jumlahnya."),
-        turn.keyboard([[(str(n), str(n)) for n in range(0, 6)]]),
-    )
-
-
-async def take_employees(turn: Turn) -> str:
-    """A button, or a number in digits or words (0–999)."""
-    _ = turn.gettext
-    source = turn.input.value if turn.input.kind is Kind.BUTTON else turn.input.text[:100]
-    count = parse_count(source)
-    if count is None:
-        turn.say(_("Tulis satu angka dari 0 sampai 999, misalnya 2."))
-        return REPEAT
-    turn.data["employees"] = count
-    return _after(turn, OBSTACLES)
-
-
-def _obstacle_keyboard(turn: Turn) -> InlineKeyboardMarkup:
-    _ = turn.gettext
-    chosen = set(turn.data.get("obstacles", []))
-    rows = [
-        [(("✅ " if o.value in chosen else "▫️ ") + _(label), o.value)]
-        for o, label in OBSTACLE_LABELS.items()
-    ]
-    rows.append([(_("Tidak ada kendala"), "none")] if not chosen else [(_("➡️ Lanjut"), "done")])
-    return turn.keyboard(rows)
-
-
-async def ask_obstacles(turn: Turn) -> None:
-    """The main obstacles: any number of them."""
-    _ = turn.gettext
-    turn.data.setdefault("obstacles", [])
-    turn.say(
-        _("Apa kendala utama usaha Anda? Boleh pilih lebih dari satu, lalu tekan Lanjut."),
-        _obstacle_keyboard(turn),
-    )
-
-
-async def take_obstacles(turn: Turn) -> str:
-    """Toggle an obstacle in place, or move on."""
-    value = turn.input.value
-    if value in ("done", "none"):
-        if value == "none":
-            turn.data["obstacles"] = []
-        return _after(turn, PHOTO)
-    if value not in {o.value for o in Obstacle}:
-        return REPEAT
-    chosen: list[str] = list(turn.data.get("obstacles", []))
-    chosen = [o for o in chosen if o != value] if value in chosen else [*chosen, value]
-    turn.data["obstacles"] = [o.value for o in Obstacle if o.value in chosen]
-    turn.pressed_keyboard = _obstacle_keyboard(turn)
-    return STAY
-
-
-async def ask_photo(turn: Turn) -> None:
-    """An optional product photo."""
-    _ = turn.gettext
-    turn.say(
-        _("Kirim satu foto produk Anda, kalau ada. Boleh dilewati."),
-        turn.keyboard([[(_("⏭️ Lewati"), "skip")]]),
-    )
-
-
-async def take_photo(turn: Turn) -> str:
-    """Keep the photo's file id, or skip."""
-    _ = turn.gettext
-    if turn.input.kind is Kind.PHOTO:
-        turn.data["photo"] = turn.input.file_id
-        turn.say(_("Foto diterima."))
-    elif turn.input.value == "skip":
-        turn.data["photo"] = None
-    else:
-        return REPEAT
-    return SUMMARY
-
-
-def _summary_lines(turn: Turn) -> list[str]:
-    _ = turn.gettext
-    data = turn.data
-    obstacles = [_(OBSTACLE_LABELS[Obstacle(o)]) for o in data.get("obstacles", [])]
-    employees = int(data.get("employees", 0))
+    assert draft.status is not None and draft.income is not None and draft.employees is not None
+    obstacles = [_(OBSTACLE_LABELS[o]) for o in draft.obstacles]
+    photos = len(draft.photos)
     return [
         _("<b>Ringkasan laporan</b>"),
-        _("Keadaan usaha: {value}").format(value=_(STATUS_LABELS[BusinessStatus(data["status"])])),
-        _("Penghasilan bersih sebulan: {value}").format(value=turn.t.money(int(data["income"]))),
+        _("Keadaan usaha: {value}").format(value=_(BUSINESS_STATUS_LABELS[draft.status])),
+        _("Penghasilan bersih sebulan: {value}").format(value=turn.t.money(draft.income)),
         _("Karyawan: {value}").format(
-            value=turn.t.ngettext("{n} orang", "{n} orang", employees).format(n=employees)
+            value=turn.t.ngettext("{n} orang", "{n} orang", draft.employees).format(
+                n=draft.employees
+            )
         ),
         _("Kendala: {value}").format(value=", ".join(obstacles) if obstacles else _("tidak ada")),
         _("Foto produk: {value}").format(
-            value=_("dikirim") if data.get("photo") else _("tidak dikirim")
+            value=turn.t.ngettext("{n} foto", "{n} foto", photos).format(n=photos)
+            if photos
+            else _("tidak dikirim")
         ),
     ]
 
 
-async def ask_summary(turn: Turn) -> None:
-    """Show everything and ask to confirm."""
+async def _save(turn: Turn, draft: ReportDraft) -> Next:
+    """Store the report; the receipt says how income moved since the last one."""
     _ = turn.gettext
-    turn.data["editing"] = False
-    turn.say(
-        "\n".join([*_summary_lines(turn), "", _("Sudah benar?")]),
-        turn.keyboard(
-            [[(_("✅ Simpan"), "save")], [(_("✏️ Ubah"), "edit"), (_("❌ Batal"), "cancel")]]
-        ),
-    )
-
-
-async def take_summary(turn: Turn) -> str:
-    """Save, change something, or drop the report."""
-    _ = turn.gettext
-    if turn.input.value == "edit":
-        return EDIT
-    if turn.input.value == "cancel":
-        turn.say(_("Laporan dibatalkan dan tidak disimpan."))
-        turn.end()
-        show_menu(turn)
-        return END
-    if turn.input.value != "save":
-        return REPEAT
     if turn.profile is None or turn.profile.client_id is None:
         turn.say(_("Anda belum terdaftar. Ketik /start untuk mendaftar."))
-        turn.end()
         return END
-    data = turn.data
+    assert draft.status is not None and draft.income is not None and draft.employees is not None
     receipt = await reports.submit_report(
         turn.session,
         client_id=turn.profile.client_id,
         report=ReportInput(
-            status=BusinessStatus(data["status"]),
-            monthly_income=int(data["income"]),
-            employees=int(data["employees"]),
-            obstacles=tuple(Obstacle(o) for o in data.get("obstacles", [])),
-            photo_file_id=data.get("photo"),
+            status=draft.status,
+            monthly_income=draft.income,
+            employees=draft.employees,
+            obstacles=tuple(draft.obstacles),
+            photos=tuple(draft.photos),
         ),
         now=turn.now,
         settings=turn.services.settings,
     )
     turn.queued_outbox = receipt.alerted  # the caseworkers' alerts go right after the commit
-    turn.say(_saved_message(turn, receipt, int(data["income"])))
+    turn.say(_saved_message(turn, receipt, draft.income))
     turn.end()
-    show_menu(turn)
+    turn.show_menu()
+    return END
+
+
+async def _cancel(turn: Turn, _draft: ReportDraft) -> Next:
+    turn.say(turn.gettext("Laporan dibatalkan dan tidak disimpan."))
+    turn.end()
+    turn.show_menu()
     return END
 
 
@@ -327,41 +215,72 @@ def _saved_message(turn: Turn, receipt: ReportReceipt, income: int) -> str:
     return text + "\n" + comparison.format(percent=abs(change or 0), date=escape(when))
 
 
-async def ask_edit(turn: Turn) -> None:
-    """Which part to change."""
-    _ = turn.gettext
-    turn.say(
-        _("Bagian mana yang mau diubah?"),
-        turn.keyboard(
-            [
-                [(_("Keadaan usaha"), STATUS), (_("Penghasilan"), INCOME)],
-                [(_("Karyawan"), EMPLOYEES), (_("Kendala"), OBSTACLES)],
-                [(_("Foto produk"), PHOTO)],
-                [(_("⬅️ Kembali ke ringkasan"), SUMMARY)],
-            ]
-        ),
-    )
-
-
-async def take_edit(turn: Turn) -> str:
-    """Go to the chosen question; its answer returns to the summary."""
-    if turn.input.value not in {STATUS, INCOME, EMPLOYEES, OBSTACLES, PHOTO, SUMMARY}:
-        return REPEAT
-    turn.data["editing"] = turn.input.value != SUMMARY
-    return turn.input.value
-
-
 FLOW = Flow(
     name="rep",
+    states=S,
+    draft_model=ReportDraft,
     entry_command="lapor",
     steps={
-        STATUS: Step(ask_status, take_status, BUTTONS_ONLY),
-        INCOME: Step(ask_income, take_income),
-        INCOME_CHECK: Step(ask_income_check, take_income_check),
-        EMPLOYEES: Step(ask_employees, take_employees),
-        OBSTACLES: Step(ask_obstacles, take_obstacles, BUTTONS_ONLY),
-        PHOTO: Step(ask_photo, take_photo, frozenset({Kind.PHOTO, Kind.BUTTON})),
-        SUMMARY: Step(ask_summary, take_summary, BUTTONS_ONLY),
-        EDIT: Step(ask_edit, take_edit, BUTTONS_ONLY),
+        S.STATUS: Choice[ReportDraft](
+            prompt=N_("Bagaimana keadaan usaha Anda bulan ini?"),
+            options=lambda turn, _d: translated(
+                turn, [(label, status.value) for status, label in BUSINESS_STATUS_LABELS.items()]
+            ),
+            choose=_status,
+        ),
+        S.INCOME: FreeText[ReportDraft](
+            prompt=N_(
+                "Berapa penghasilan bersih usaha Anda dalam sebulan?\n"
+                "Tulis saja, misalnya: <i>3 juta</i>, <i>500rb</i>, atau <i>1,5 jt</i>."
+            ),
+            take=_income,
+            max_length=300,
+            too_long=N_("Jawabannya terlalu panjang. Tulis jumlahnya saja, misalnya 3 juta."),
+            buttons=lambda turn, _d: [(turn.gettext("Belum ada penghasilan"), NO_INCOME)],
+            on_button=_no_income,
+            pick=_income_picked,
+        ),
+        S.EMPLOYEES: Number[ReportDraft](
+            prompt=lambda turn, _d: (
+                turn.gettext(
+                    "Berapa orang karyawan yang membantu usaha Anda (selain Anda sendiri)?"
+                )
+                + "\n"
+                + turn.gettext("Lebih dari 5? Ketik jumlahnya.")
+            ),
+            store=_employees,
+        ),
+        S.OBSTACLES: MultiSelect[ReportDraft](
+            prompt=N_(
+                "Apa kendala utama usaha Anda? Boleh pilih lebih dari satu, lalu tekan Lanjut."
+            ),
+            options=lambda turn, _d: translated(
+                turn, [(label, o.value) for o, label in OBSTACLE_LABELS.items()]
+            ),
+            selected=lambda draft: [o.value for o in draft.obstacles],
+            store=_store_obstacles,
+            done=_obstacles_done,
+            none_label=N_("Tidak ada kendala"),
+        ),
+        S.PHOTO: Photos[ReportDraft](
+            prompt=N_(
+                "Kirim foto produk Anda, kalau ada (boleh sampai 3 sekaligus). Boleh dilewati."
+            ),
+            store=_photos,
+            at_most=MAX_PHOTOS,
+            skip=_no_photo,
+        ),
+        S.SUMMARY: Summary[ReportDraft](
+            lines=_summary,
+            fields=[
+                (N_("Keadaan usaha"), S.STATUS),
+                (N_("Penghasilan"), S.INCOME),
+                (N_("Karyawan"), S.EMPLOYEES),
+                (N_("Kendala"), S.OBSTACLES),
+                (N_("Foto produk"), S.PHOTO),
+            ],
+            save=_save,
+            cancel=_cancel,
+        ),
     },
 )

@@ -1,23 +1,20 @@
-"""Check-ins: the scheduler tick, the answer buttons, /berhenti and /mulai, and blocked chats."""
+"""Check-ins: the scheduler tick, the answer buttons, /berhenti and /mulai."""
 
 from __future__ import annotations
 
 import logging
 from datetime import timedelta
 
-from telegram import Bot, ChatMemberUpdated, Update
-from telegram.constants import ChatMemberStatus, ChatType
-from telegram.ext import ChatMemberHandler, ContextTypes
-
-from bot.outbox_sender import deliver_outbox
-from bot.services import accounts, checkins
-from bot.services.checkins import ANSWER_LABELS, Answer, TickResult
+from bot.chat.turn import Kind, Turn
+from bot.domain.typed_choice import normalize_words
+from bot.domain.vocabulary import BusinessStatus
+from bot.i18n import N_
+from bot.services import checkins
+from bot.services.checkins import ANSWER_LABELS, Answer, CheckinAnswer, TickResult
 from bot.services_container import AppServices
-from bot.storage.models import BusinessStatus
 from conversations import report
-from conversations.engine import UNCHANGED, Kind, Turn, normalize_label, repeat
-from handlers.features import Action, Command, Feature, PeriodicJob
-from handlers.menu import show_menu
+from conversations.engine import repeat
+from handlers.features import ActionRoute, Command, Courier, Feature, PeriodicJob
 
 log = logging.getLogger(__name__)
 TICK = timedelta(seconds=60)
@@ -29,7 +26,7 @@ REPORT_STATUS = {
 }
 
 
-async def checkin_job(services: AppServices, bot: Bot) -> TickResult:
+async def checkin_job(services: AppServices, courier: Courier) -> TickResult:
     """The periodic tick: queue due check-ins, reminders and misses, then deliver."""
     async with services.db.transaction() as session:
         result = await checkins.run_checkin_tick(
@@ -42,27 +39,25 @@ async def checkin_job(services: AppServices, bot: Bot) -> TickResult:
             result.reminded,
             result.missed,
         )
-        await deliver_outbox(services, bot)
+        await courier.deliver_due()
     return result
 
 
 def _stale(turn: Turn) -> None:
-    """The same answer the router gives any outdated button."""
+    """The same answer the dispatcher gives any outdated button."""
     _ = turn.gettext
     turn.toast = _("Tombol ini sudah tidak berlaku.")
     if turn.flow_state is None:
-        show_menu(turn)
+        turn.show_menu()
 
 
-async def on_checkin_button(turn: Turn, rest: str) -> None:
+async def on_checkin_button(turn: Turn, action: CheckinAnswer) -> None:
     """Lancar / Ada kendala / Usaha berhenti open the report; Nanti saja asks again later."""
-    raw_id, _sep, code = rest.partition(":")
-    given = next((a for a in Answer if a.value == code), None)
     client_id = turn.profile.client_id if turn.profile else None
-    if given is None or not raw_id.isdigit() or client_id is None:
+    if client_id is None:
         _stale(turn)
         return
-    await _take_answer(turn, int(raw_id), client_id, given)
+    await _take_answer(turn, action.checkin_id, client_id, action.answer, pressed=True)
 
 
 async def typed_answer(turn: Turn) -> bool:
@@ -70,24 +65,25 @@ async def typed_answer(turn: Turn) -> bool:
     client_id = turn.profile.client_id if turn.profile else None
     if turn.input.kind is not Kind.TEXT or client_id is None:
         return False
-    typed = normalize_label(turn.input.text)
+    typed = normalize_words(turn.input.text[:200])
     given = next(
-        (a for a, label in ANSWER_LABELS.items() if normalize_label(turn.gettext(label)) == typed),
+        (a for a, label in ANSWER_LABELS.items() if normalize_words(turn.gettext(label)) == typed),
         None,
     )
-    if given is None:
+    if given is None or not typed:
         return False
     checkin_id = await checkins.open_checkin(turn.session, client_id=client_id)
     if checkin_id is None:
         return False
-    await _take_answer(turn, checkin_id, client_id, given)
+    await _take_answer(turn, checkin_id, client_id, given, pressed=False)
     return True
 
 
-async def _take_answer(turn: Turn, checkin_id: int, client_id: int, given: Answer) -> None:
+async def _take_answer(
+    turn: Turn, checkin_id: int, client_id: int, given: Answer, *, pressed: bool
+) -> None:
     _ = turn.gettext
-    if turn.flow_state is not None:  # never interrupt a flow: finish it first
-        turn.pressed_keyboard = UNCHANGED  # keep the buttons for later
+    if turn.flow_state is not None:  # never interrupt a flow: finish it first (buttons stay)
         turn.say(_("Anda sedang mengisi data. Lanjutkan di bawah, atau ketik /batal."))
         if turn.flow_state.flow == report.FLOW.name:
             await repeat(turn, report.FLOW)
@@ -102,7 +98,10 @@ async def _take_answer(turn: Turn, checkin_id: int, client_id: int, given: Answe
     )
     if not accepted:
         _stale(turn)
-    elif given is Answer.LATER:
+        return
+    if pressed:
+        turn.pressed_buttons = ()  # answered: the check-in's buttons have done their job
+    if given is Answer.LATER:
         turn.say(_("Baik, 3 hari lagi saya tanyakan kembali."))
     else:
         await report.start(turn, REPORT_STATUS[given])
@@ -139,27 +138,18 @@ async def resume_checkins(turn: Turn, _args: str) -> None:
     )
 
 
-def chat_member_handler(services: AppServices) -> ChatMemberHandler:  # type: ignore[type-arg]
-    """Notice when a person blocks the bot (no more check-ins) or comes back."""
-
-    async def on_my_chat_member(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        change: ChatMemberUpdated | None = update.my_chat_member
-        if change is None or change.chat.type != ChatType.PRIVATE:
-            return
-        status = change.new_chat_member.status
-        async with services.db.transaction() as session:
-            if status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT):
-                now = services.clock.now()
-                await accounts.mark_blocked(session, telegram_id=change.chat.id, now=now)
-            elif status == ChatMemberStatus.MEMBER:
-                await accounts.mark_reachable(session, telegram_id=change.chat.id)
-
-    return ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
-
-
 FEATURE = Feature(
-    commands=(Command("berhenti", stop_checkins), Command("mulai", resume_checkins)),
-    actions=(Action("ci", on_checkin_button),),
+    name="checkins",
+    commands=(
+        Command(
+            "berhenti",
+            stop_checkins,
+            N_("Berhenti menerima pertanyaan rutin"),
+            clients_only=True,
+        ),
+        Command("mulai", resume_checkins, N_("Terima lagi pertanyaan rutin"), clients_only=True),
+    ),
+    actions=(ActionRoute(CheckinAnswer, on_checkin_button),),
     text_hooks=(typed_answer,),
     jobs=(PeriodicJob("checkins", TICK, checkin_job),),
 )

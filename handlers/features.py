@@ -1,53 +1,90 @@
-"""How a feature plugs into the router: its commands, its buttons, its flows.
+"""The feature registry's parts: what one feature adds to the bot.
 
-Staff commands and buttons name the roles allowed to use them; the router checks the role on the
-server for every command and every button press. A person without the role gets exactly the
-answer an unknown command (or a stale button) gets, so staff features are not even revealed.
-Checks on *which* client or alert a staff member may touch belong in the feature's services.
+A feature declares its commands (with a description in the source language, translated for
+each language's command menu and for /bantuan), who may use them, its menu entries, its button
+actions, its flows, its hooks and its periodic jobs. `handlers/registry.py` composes the list
+of features in `handlers/__init__.py`; nothing else needs to know a feature exists.
+
+Roles are checked on the server for every command and every button press. A person without the
+role gets exactly the answer an unknown command (or a stale button) gets, so staff features are
+not even revealed. Checks on *which* client or alert a staff member may touch belong in the
+feature's services.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
+from typing import Any, Protocol
 
-from telegram import Bot
-
+from bot.chat.callbacks import CallbackData
+from bot.chat.turn import Turn
+from bot.domain.vocabulary import StaffRole
 from bot.services_container import AppServices
-from bot.storage.models import StaffRole
-from conversations.engine import Flow, Turn
+from conversations.engine import AnyFlow
 
 CommandFn = Callable[[Turn, str], Awaitable[None]]  # (turn, the text after the command)
-ActionFn = Callable[[Turn, str], Awaitable[None]]  # (turn, the callback data after the prefix)
+ActionFn = Callable[[Turn, Any], Awaitable[None]]  # (turn, the decoded CallbackData)
 TextHook = Callable[[Turn], Awaitable[bool]]  # True when it took the message
 StartHook = Callable[[Turn, str], Awaitable[bool]]  # (turn, /start payload); True = handled
 
-ANYONE: frozenset[StaffRole] | None = None
-STAFF = frozenset(StaffRole)
-CASEWORKERS = frozenset({StaffRole.CASEWORKER, StaffRole.ADMIN})
-ADMINS = frozenset({StaffRole.ADMIN})
+Roles = frozenset[StaffRole] | None  # None: anyone, clients and staff alike
+ANYONE: Roles = None
+STAFF: Roles = frozenset(StaffRole)
+CASEWORKERS: Roles = frozenset({StaffRole.CASEWORKER, StaffRole.ADMIN})
+ADMINS: Roles = frozenset({StaffRole.ADMIN})
+
+
+class Courier(Protocol):
+    """Delivers what is due in the outbox (the jobs' only way to reach people)."""
+
+    async def deliver_due(self) -> int:
+        """Send what is due now; returns how many were sent."""
+        ...
 
 
 @dataclass(frozen=True)
 class Command:
-    """A /command; `roles` None means anyone may use it."""
+    """A /command. `description` is a source-language msgid (mark it with N_)."""
 
     name: str
     run: CommandFn
-    roles: frozenset[StaffRole] | None = ANYONE
+    description: str
+    roles: Roles = ANYONE
+    listed: bool = True  # in the command menu and in /bantuan
+    clients_only: bool = False  # shown to clients, not to staff (e.g. /lapor)
+
+
+class Menu(StrEnum):
+    """Which menu an entry belongs to."""
+
+    CLIENT = "client"  # a registered former client
+    STAFF = "staff"
 
 
 @dataclass(frozen=True)
-class Action:
-    """A family of global buttons whose callback data is `g:<prefix>:<rest>`."""
+class MenuEntry:
+    """A button of a menu; entries with the same `row` share a row, rows in ascending order."""
 
-    prefix: str
+    menu: Menu
+    label: str  # msgid
+    action: CallbackData
+    row: int
+    roles: Roles = ANYONE  # for the staff menu: which roles see it
+
+
+@dataclass(frozen=True)
+class ActionRoute:
+    """A family of global buttons (valid whatever flow the chat is in), by their data class."""
+
+    data: type[CallbackData]
     run: ActionFn
-    roles: frozenset[StaffRole] | None = ANYONE
+    roles: Roles = ANYONE
 
 
-JobFn = Callable[[AppServices, Bot], Awaitable[object]]
+JobFn = Callable[[AppServices, Courier], Awaitable[object]]
 
 
 @dataclass(frozen=True)
@@ -63,17 +100,20 @@ class PeriodicJob:
 class Feature:
     """Everything one feature adds to the bot."""
 
+    name: str
     commands: tuple[Command, ...] = ()
-    actions: tuple[Action, ...] = ()
-    flows: tuple[Flow, ...] = ()
+    menu: tuple[MenuEntry, ...] = ()
+    actions: tuple[ActionRoute, ...] = ()
+    flows: tuple[AnyFlow, ...] = ()
+    help_notes: tuple[str, ...] = ()  # extra lines of /bantuan (msgids), for everyone
     # Free text outside any flow, before the main menu is shown (e.g. relaying a case's chat).
-    text_hooks: tuple[TextHook, ...] = field(default_factory=tuple)
-    jobs: tuple[PeriodicJob, ...] = ()
-    # /start (with its deep-link payload), before onboarding: e.g. staff invitations, staff menu.
+    text_hooks: tuple[TextHook, ...] = ()
+    # /start (with its deep-link payload), before onboarding: e.g. staff invitations.
     start_hooks: tuple[StartHook, ...] = ()
+    jobs: tuple[PeriodicJob, ...] = ()
 
 
-def allowed(turn: Turn, roles: frozenset[StaffRole] | None) -> bool:
+def allowed(turn: Turn, roles: Roles) -> bool:
     """Server-side role check for one command or button press."""
     if roles is None:
         return True

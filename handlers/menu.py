@@ -1,86 +1,66 @@
-"""The main menu, help, and the language picker: what a person sees outside any flow."""
+"""What a person sees outside any flow: her menu, help, the language picker, a kept draft.
+
+Menus and help are generated from the registry: a feature adds its entries there.
+"""
 
 from __future__ import annotations
 
 from html import escape
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
+from bot.chat.actions import ChooseLanguage, ResumeDraft, RunCommand
+from bot.chat.messages import rows_of
+from bot.chat.turn import Turn
+from bot.domain.vocabulary import ROLE_LABELS
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES
-from conversations.engine import Turn
-
-# Global (flow-less) button values; the router maps them to actions.
-MENU_REPORT = "menu:report"
-MENU_HELP = "menu:help"
-MENU_LANGUAGE = "menu:lang"
-MENU_START = "menu:start"
-LANGUAGE_PREFIX = "lang:"
-RESUME_YES = "resume:yes"
-RESUME_NEW = "resume:new"
-GLOBAL = "g:"
+from handlers.features import Menu
+from handlers.registry import Registry
 
 
-def global_keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
-    """Buttons that work whatever flow the chat is in (callback data `g:<value>`)."""
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(label, callback_data=GLOBAL + value) for label, value in row]
-            for row in rows
-        ]
-    )
-
-
-def show_menu(turn: Turn, *, greeting: bool = False) -> None:
-    """The main menu, or for an unregistered person the way in."""
+def show(registry: Registry, turn: Turn, *, greeting: bool = False) -> None:
+    """The staff menu for staff, the client menu for a registered client, else the way in."""
     _ = turn.gettext
+    staff = turn.staff
+    if staff is not None:
+        text = _("<b>Menu staf</b> · {role}").format(role=_(ROLE_LABELS[staff.role]))
+        if greeting:
+            text = _("Halo, {name}!").format(name=escape(staff.full_name)) + "\n" + text
+        rows = registry.menu_rows(turn.t, Menu.STAFF, staff.role)
+        if not rows:
+            text += "\n" + _(
+                "Belum ada menu untuk peran Anda. Pesan untuk Anda akan datang ke sini."
+            )
+        turn.say(text, rows_of(rows))
+        return
     if turn.profile is None or not turn.profile.registered:
         turn.say(
             _("Selamat datang di Berdaya! Tekan Mulai untuk mendaftar."),
-            global_keyboard([[(_("▶️ Mulai"), MENU_START)]]),
+            rows_of([[(_("▶️ Mulai"), RunCommand("start"))]]),
         )
         return
     text = _("Apa yang ingin Anda lakukan?")
     if greeting:
         name = escape(turn.profile.full_name or turn.first_name)
         text = _("Halo, {name}!").format(name=name) + "\n" + text
-    turn.say(
-        text,
-        global_keyboard(
-            [
-                [(_("📋 Lapor keadaan usaha"), MENU_REPORT)],
-                [(_("🌐 Ganti bahasa"), MENU_LANGUAGE), (_("❓ Bantuan"), MENU_HELP)],
-            ],
-        ),
-    )
+    turn.say(text, rows_of(registry.menu_rows(turn.t, Menu.CLIENT, None)))
 
 
-def show_help(turn: Turn) -> None:
-    """What the bot can do, and the commands."""
+def show_help(registry: Registry, turn: Turn) -> None:
+    """What the bot can do: the commands this person may use, then the features' notes."""
     _ = turn.gettext
-    turn.say(
-        _(
-            "<b>Bantuan Berdaya</b>\n"
-            "Berdaya menghubungkan Anda dengan pendamping dari Dinas Sosial Jawa Timur.\n\n"
-            "/start – mulai atau kembali ke menu\n"
-            "/lapor – laporkan keadaan usaha Anda\n"
-            "/bahasa – ganti bahasa\n"
-            "/batal – batalkan langkah yang sedang berjalan\n"
-            "/bantuan – pesan ini\n\n"
-            "Untuk pengaduan layanan publik, gunakan SP4N-LAPOR! di https://www.lapor.go.id"
-        )
-        + "\n\n"
-        + _("/berhenti – berhenti menerima pertanyaan rutin\n/mulai – terima lagi pertanyaan rutin")
-    )
-    if turn.staff is not None:
-        turn.say(
-            _(
-                "<b>Untuk staf</b>\n"
-                "/klien – klien di wilayah Anda\n"
-                "/undang – undang klien baru\n"
-                "/staf – kelola staf (administrator)\n"
-                "/jadwal – jadwal ringkasan dan tindak lanjut (administrator)"
-            )
-        )
+    role = turn.staff.role if turn.staff is not None else None
+    lines = [
+        _("<b>Bantuan Berdaya</b>"),
+        _("Berdaya menghubungkan Anda dengan pendamping dari Dinas Sosial Jawa Timur."),
+        "",
+    ]
+    lines += [
+        f"/{line.name} – {escape(line.description)}"
+        for line in registry.command_lines(turn.t, role)
+    ]
+    notes = [_(note) for note in registry.help_notes]
+    if notes:
+        lines += ["", *notes]
+    turn.say("\n".join(lines))
 
 
 def show_language_picker(turn: Turn) -> None:
@@ -88,7 +68,7 @@ def show_language_picker(turn: Turn) -> None:
     _ = turn.gettext
     turn.say(
         _("Pilih bahasa:"),
-        global_keyboard([[(LANGUAGE_NAMES[code], LANGUAGE_PREFIX + code)] for code in LANGUAGES]),
+        rows_of([[(LANGUAGE_NAMES[code], ChooseLanguage(code))] for code in LANGUAGES]),
     )
 
 
@@ -97,7 +77,10 @@ def offer_resume(turn: Turn) -> None:
     _ = turn.gettext
     turn.say(
         _("Anda punya isian yang belum selesai. Mau dilanjutkan?"),
-        global_keyboard(
-            [[(_("▶️ Lanjutkan"), RESUME_YES)], [(_("🆕 Mulai dari awal"), RESUME_NEW)]]
+        rows_of(
+            [
+                [(_("▶️ Lanjutkan"), ResumeDraft(False))],
+                [(_("🆕 Mulai dari awal"), ResumeDraft(True))],
+            ]
         ),
     )

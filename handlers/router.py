@@ -1,47 +1,54 @@
-"""The one place where a Telegram update becomes a turn: load state, route, commit, reply."""
+"""The one place where a Telegram update becomes a turn: load, dispatch, commit, deliver.
+
+1. One transaction: the chat's flow state is loaded, the dispatcher acts on the turn, the new
+   state is written and the turn's replies are queued in the outbox, already claimed by this
+   process. A failure here is `TurnFailed(committed=False)`: nothing was saved.
+2. After the commit the replies are sent at once, in order (no extra round trip before the
+   send). What fails stays in the outbox under its retry rules, so a committed turn always gets
+   its reply: after a 5xx, a timeout, a dropped connection, or a kill -9 (the next start sends
+   it).
+"""
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import re
+import time
+from collections import OrderedDict
 
-from telegram import Message, Update
-from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.i18n import LANGUAGE_NAMES, LANGUAGES, guess_language, translator
-from bot.outbox_sender import deliver_outbox
+from bot.chat.callbacks import unpack
+from bot.chat.messages import buttons_to_json
+from bot.chat.turn import UNCHANGED, FlowState, Input, Kind, Turn
+from bot.i18n import guess_language, translator
+from bot.log_context import bind_step, bind_update
+from bot.outbox_sender import OutboxSender
+from bot.processing import PerUserUpdateProcessor
+from bot.render import same_buttons
 from bot.services import accounts, flows, staff
+from bot.services.staff import StaffProfile
 from bot.services_container import AppServices
-from conversations import onboarding, report
-from conversations.engine import UNCHANGED, Flow, Input, Kind, Turn, feed, repeat
-from handlers.features import Action, Command, Feature, allowed
-from handlers.menu import (
-    GLOBAL,
-    LANGUAGE_PREFIX,
-    MENU_HELP,
-    MENU_LANGUAGE,
-    MENU_REPORT,
-    MENU_START,
-    RESUME_NEW,
-    RESUME_YES,
-    offer_resume,
-    show_help,
-    show_language_picker,
-    show_menu,
-)
+from bot.storage import outbox as outbox_repo
+from bot.storage.models import OutboxKind, OutboxMessage, OutboxStatus, Priority
+from conversations.engine import DraftLost, dump
+from handlers.command_menus import CommandMenus
+from handlers.dispatch import Dispatcher
+from handlers.errors import TurnFailed
 
 log = logging.getLogger(__name__)
-CORE_FLOWS: tuple[Flow, ...] = (onboarding.FLOW, report.FLOW)
-_COMMAND_RE = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
+DOUBLE_TAP_SECONDS = 3.0
+_REMEMBERED_PRESSES = 10_000
 
 
-def to_input(update: Update) -> Input:
+def to_input(update: Update, album: tuple[str, ...] | None = None) -> Input:
     """What the person did, without Telegram types."""
     if update.callback_query is not None:
-        return Input(Kind.BUTTON)
+        data = update.callback_query.data or ""
+        return Input(Kind.BUTTON, text=data, action=unpack(data))
     if update.edited_message is not None:
         return Input(Kind.EDITED)
     message = update.message
@@ -53,7 +60,15 @@ def to_input(update: Update) -> Input:
         own = message.from_user is not None and message.contact.user_id == message.from_user.id
         return Input(Kind.CONTACT, phone=message.contact.phone_number, own_contact=own)
     if message.photo:
-        return Input(Kind.PHOTO, file_id=message.photo[-1].file_id)
+        return Input(Kind.PHOTO, file_ids=album or (message.photo[-1].file_id,))
+    if message.document is not None:
+        document = message.document
+        return Input(
+            Kind.DOCUMENT,
+            file_ids=(document.file_id,),
+            file_name=(document.file_name or "")[:120] or None,
+            mime_type=document.mime_type,
+        )
     return Input(_media_kind(message))
 
 
@@ -64,245 +79,256 @@ def _media_kind(message: Message) -> Kind:
         return Kind.VOICE
     if message.location or message.venue:
         return Kind.LOCATION
-    if message.document is not None:
-        return Kind.DOCUMENT
     return Kind.OTHER
 
 
 class Router:
-    """Routes every private-chat update through the flows, in one transaction per update."""
+    """Routes every private-chat update through the dispatcher, in one transaction each."""
 
-    def __init__(self, services: AppServices, features: tuple[Feature, ...] = ()) -> None:
+    def __init__(
+        self,
+        services: AppServices,
+        dispatcher: Dispatcher,
+        sender: OutboxSender,
+        menus: CommandMenus,
+        processor: PerUserUpdateProcessor | None = None,
+    ) -> None:
         self.services = services
-        self.flows: dict[str, Flow] = {
-            flow.name: flow for flow in (*CORE_FLOWS, *(f for x in features for f in x.flows))
-        }
-        self.commands: dict[str, Command] = {c.name: c for x in features for c in x.commands}
-        self.actions: dict[str, Action] = {a.prefix: a for x in features for a in x.actions}
-        self.text_hooks = [hook for x in features for hook in x.text_hooks]
-        self.start_hooks = [hook for x in features for hook in x.start_hooks]
+        self.dispatcher = dispatcher
+        self.sender = sender
+        self.menus = menus
+        self.processor = processor
+        self._presses: OrderedDict[int, tuple[tuple[object, ...], float]] = OrderedDict()
 
     async def __call__(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """PTB callback: handle the update, commit, then reply."""
+        """PTB callback: handle the update, commit, then deliver."""
+        bind_update(update.update_id)
         user, chat = update.effective_user, update.effective_chat
         if user is None or chat is None:
             return
         if chat.type != ChatType.PRIVATE:
             await self._answer_group(update)
             return
-        async with self.services.db.transaction() as session:
-            state = await flows.load(session, telegram_id=user.id)
-            turn = Turn(
-                session=session,
-                services=self.services,
-                telegram_id=user.id,
-                first_name=user.first_name,
-                language_code=user.language_code,
-                profile=await accounts.find_profile(session, telegram_id=user.id),
-                staff=await staff.find_staff(session, telegram_id=user.id),
-                flow_state=state if state and not state.paused else None,
-                paused=state if state and state.paused else None,
-                input=to_input(update),
-                now=self.services.clock.now(),
-                bot_username=context.bot.username,
+        query = update.callback_query
+        if query is None:
+            self.forget_press(chat.id)
+        elif self._double_tap(chat.id, update):
+            t = translator(guess_language(user.language_code))
+            await self._answer_query(update, t.gettext("Sudah saya terima."))
+            return
+        album = self.processor.album_of(update.update_id) if self.processor else None
+        turn: Turn | None = None
+        member: StaffProfile | None = None
+        try:
+            async with self.services.db.transaction() as session:
+                member = await staff.find_staff(session, telegram_id=user.id, include_inactive=True)
+                turn = await self._turn(session, update, to_input(update, album), member, context)
+                await self.dispatcher.handle(turn)
+                await self._persist(turn)
+                rows = await self._queue(turn, chat.id, update)
+        except Exception as error:
+            raise TurnFailed(committed=False, **_where(turn)) from error
+        try:
+            await self._deliver(update, turn, rows)
+            await self.menus.sync_if_needed(member, turn.staff)
+        except Exception as error:
+            raise TurnFailed(committed=True, **_where(turn)) from error
+
+    async def _turn(
+        self,
+        session: AsyncSession,
+        update: Update,
+        given: Input,
+        member: StaffProfile | None,
+        context: ContextTypes.DEFAULT_TYPE,
+    ) -> Turn:
+        assert update.effective_user is not None
+        user = update.effective_user
+        stored = await flows.load(session, telegram_id=user.id)
+        active: FlowState | None = None
+        paused: FlowState | None = None
+        lost = False
+        if stored is not None:
+            flow = self.dispatcher.registry.flows.get(stored.flow)
+            try:
+                if flow is None:
+                    raise DraftLost(stored.flow)
+                restored = flow.restore(stored.state, stored.data, paused=stored.paused)
+            except DraftLost:
+                lost = True
+                log.warning("a stored %s draft no longer fits its flow; dropped", stored.flow)
+            else:
+                active, paused = (None, restored) if restored.paused else (restored, None)
+                bind_step(restored.flow, restored.state)
+        turn = Turn(
+            session=session,
+            services=self.services,
+            telegram_id=user.id,
+            first_name=user.first_name,
+            language_code=user.language_code,
+            profile=await accounts.find_profile(session, telegram_id=user.id),
+            staff=member if member is not None and member.active else None,
+            flow_state=active,
+            paused=paused,
+            input=given,
+            now=self.services.clock.now(),
+            bot_username=context.bot.username,
+        )
+        turn.conductor = self.dispatcher
+        if lost:
+            turn.flow_ended = True
+            turn.say(
+                turn.gettext(
+                    "Maaf, isian Anda yang belum selesai tidak bisa dilanjutkan. "
+                    "Silakan mulai lagi dari awal."
+                )
             )
-            await self._route(turn, update)
-            await self._persist(turn)
-        await deliver(turn, update, chat.id, context)
-        if turn.queued_outbox:  # messages for other people: send them now, not at the next tick
-            await deliver_outbox(self.services, context.bot)
+        return turn
 
     async def _persist(self, turn: Turn) -> None:
-        if turn.flow_state is not None:
+        state = turn.flow_state
+        if state is not None:
             await flows.save(
-                turn.session, telegram_id=turn.telegram_id, state=turn.flow_state, now=turn.now
+                turn.session,
+                telegram_id=turn.telegram_id,
+                flow=state.flow,
+                state=state.state,
+                data=dump(state),
+                now=turn.now,
             )
+            bind_step(state.flow, state.state)
         elif turn.flow_ended:
             await flows.end(turn.session, telegram_id=turn.telegram_id)
 
-    async def _route(self, turn: Turn, update: Update) -> None:
-        query = update.callback_query
-        if query is not None:
-            await self._on_button(turn, query.data or "")
-            return
-        text = turn.input.text if turn.input.kind is Kind.TEXT else ""
-        match = _COMMAND_RE.match(text) if text.startswith("/") else None
-        if match:
-            await self._on_command(turn, match.group(1).lower(), (match.group(2) or "").strip())
-        elif turn.flow_state is not None:
-            await feed(turn, self.flows[turn.flow_state.flow])
-        else:
-            await self._outside_flow(turn)
-
-    async def _on_button(self, turn: Turn, data: str) -> None:
-        turn.pressed_keyboard = None  # a pressed keyboard has done its job
-        state = turn.flow_state
-        if data.startswith(GLOBAL):
-            await self._on_global(turn, data[len(GLOBAL) :])
-        elif state is not None and data.startswith(f"{state.flow}:{state.state}:"):
-            prefix_len = len(f"{state.flow}:{state.state}:")
-            turn.input = Input(Kind.BUTTON, value=data[prefix_len:])
-            await feed(turn, self.flows[state.flow])
-        else:
-            _ = turn.gettext
-            turn.toast = _("Tombol ini sudah tidak berlaku.")
-            await self._continue_or_menu(turn)
-
-    async def _on_global(self, turn: Turn, action: str) -> None:
-        if action == MENU_REPORT:
-            await self._on_command(turn, "lapor", "")
-        elif action == MENU_HELP:
-            await self._on_command(turn, "bantuan", "")
-        elif action == MENU_LANGUAGE:
-            await self._on_command(turn, "bahasa", "")
-        elif action == MENU_START:
-            await self._on_command(turn, "start", "")
-        elif action.startswith(LANGUAGE_PREFIX) and action[len(LANGUAGE_PREFIX) :] in LANGUAGES:
-            await self._change_language(turn, action[len(LANGUAGE_PREFIX) :])
-        elif action in (RESUME_YES, RESUME_NEW) and turn.paused is not None:
-            await self._resume(turn, fresh=action == RESUME_NEW)
-        elif (feature := self.actions.get(action.split(":", 1)[0])) and allowed(
-            turn, feature.roles
-        ):
-            await feature.run(turn, action.partition(":")[2])
-        else:
-            _ = turn.gettext
-            turn.toast = _("Tombol ini sudah tidak berlaku.")
-            await self._continue_or_menu(turn)
-
-    async def _on_command(self, turn: Turn, command: str, args: str) -> None:
-        _ = turn.gettext
-        active = turn.flow_state
-        if command == "batal":
-            if active is None and turn.paused is None:
-                turn.say(_("Tidak ada yang perlu dibatalkan."))
-            else:
-                turn.end()
-                turn.say(_("Dibatalkan."))
-            show_menu(turn)
-        elif command == "bantuan":
-            show_help(turn)
-            await self._continue_or_menu(turn, menu=False)
-        elif command == "bahasa":
-            show_language_picker(turn)
-        elif command == "start":
-            await self._start(turn, args)
-        elif command == "lapor":
-            await self._report(turn)
-        elif (feature := self.commands.get(command)) and allowed(turn, feature.roles):
-            await feature.run(turn, args)
-        else:
-            turn.say(
-                _("Perintah itu tidak saya kenal. Ketik /bantuan untuk melihat daftar perintah.")
+    async def _queue(self, turn: Turn, chat_id: int, update: Update) -> list[OutboxMessage]:
+        """The turn's edit and messages, as outbox rows claimed by this process (or, when the
+        chat has messages waiting for a retry, queued behind them)."""
+        waiting = chat_id in self.sender.backlogged
+        status = OutboxStatus.PENDING if waiting else OutboxStatus.SENDING
+        common = {
+            "chat_id": chat_id,
+            "purpose": "reply",
+            "priority": Priority.REPLY.value,
+            "status": status.value,
+            "created_at": turn.now,
+            "not_before": turn.now,
+            "attempts": 0 if waiting else 1,
+            "claimed_at": None if waiting else turn.now,
+            "claimed_by": None if waiting else self.sender.claimer,
+        }
+        rows: list[OutboxMessage] = []
+        pressed = update.callback_query.message if update.callback_query else None
+        if turn.pressed_buttons is not UNCHANGED and isinstance(pressed, Message):
+            current = (
+                pressed.reply_markup
+                if isinstance(pressed.reply_markup, InlineKeyboardMarkup)
+                else None
             )
-            await self._continue_or_menu(turn, menu=False)
+            if not same_buttons(
+                turn.pressed_buttons, current
+            ):  # never an edit that changes nothing
+                rows.append(
+                    OutboxMessage(
+                        kind=OutboxKind.EDIT_BUTTONS.value,
+                        text="",
+                        payload={"buttons": buttons_to_json(turn.pressed_buttons)},
+                        edit_message_id=pressed.message_id,
+                        **common,
+                    )
+                )
+        for message in turn.replies:
+            rows.append(
+                OutboxMessage(
+                    kind=OutboxKind.SEND.value,
+                    text=message.text,
+                    payload=message.to_json() or None,
+                    **common,
+                )
+            )
+        if rows:
+            await outbox_repo.add_claimed(turn.session, messages=rows)
+        return [] if waiting else rows
 
-    async def _start(self, turn: Turn, code: str) -> None:
-        _ = turn.gettext
-        active = turn.flow_state
-        if active is None or (code and active.flow == onboarding.FLOW.name):
-            for hook in self.start_hooks:
-                if await hook(turn, code):
-                    return
-        if active is not None and not (code and active.flow == onboarding.FLOW.name):
-            turn.say(_("Anda sedang mengisi data. Lanjutkan di bawah, atau ketik /batal."))
-            await repeat(turn, self.flows[active.flow])
-        elif turn.profile is not None and turn.profile.registered:
-            if code:
-                turn.say(_("Akun Anda sudah terhubung dengan data Dinas Sosial."))
-            show_menu(turn, greeting=True)
-        elif turn.paused is not None and turn.paused.flow == onboarding.FLOW.name and not code:
-            offer_resume(turn)
-        else:
-            await onboarding.start(turn, code or None)
+    async def _deliver(self, update: Update, turn: Turn, rows: list[OutboxMessage]) -> None:
+        if update.callback_query is not None:
+            await self._answer_query(update, turn.toast)
+        if rows:
+            await self.sender.send_claimed(rows)
+        if turn.queued_outbox or turn.telegram_id in self.sender.backlogged:
+            await self.sender.deliver_due()  # for other people, or behind a retry: now
 
-    async def _report(self, turn: Turn) -> None:
-        _ = turn.gettext
-        active = turn.flow_state
-        if turn.profile is None or not turn.profile.registered:
-            turn.say(_("Anda belum terdaftar. Ketik /start untuk mendaftar."))
-        elif active is not None:
-            if active.flow != report.FLOW.name:
-                turn.say(_("Anda sedang mengisi data. Lanjutkan di bawah, atau ketik /batal."))
-            await repeat(turn, self.flows[active.flow])
-        elif turn.paused is not None and turn.paused.flow == report.FLOW.name:
-            offer_resume(turn)
-        else:
-            await report.start(turn)
+    async def _answer_query(self, update: Update, text: str | None) -> None:
+        """The toast on a pressed button; best effort (a query expires within seconds anyway)."""
+        assert update.callback_query is not None
+        try:
+            await update.callback_query.answer(text)
+        except TelegramError as error:
+            log.info("callback query not answered: %s", type(error).__name__)
 
-    async def _resume(self, turn: Turn, *, fresh: bool) -> None:
-        assert turn.paused is not None
-        flow = self.flows[turn.paused.flow]
-        if fresh:  # drop the draft, then do what the flow's own command does
-            turn.end()
-            if flow.restart is not None:
-                await flow.restart(turn)
-            elif flow.entry_command:
-                await self._on_command(turn, flow.entry_command, "")
-            else:
-                show_menu(turn)
+    def _double_tap(self, chat_id: int, update: Update) -> bool:
+        """The same button of the same message, as it looked then, pressed again within seconds:
+        answered with a toast, not acted on twice."""
+        query = update.callback_query
+        assert query is not None
+        message = query.message
+        markup = message.reply_markup if isinstance(message, Message) else None
+        key = (
+            message.message_id if message else None,
+            query.data,
+            markup.to_json() if markup else None,
+        )
+        now = time.monotonic()
+        previous = self._presses.pop(chat_id, None)
+        self._presses[chat_id] = (key, now)
+        if len(self._presses) > _REMEMBERED_PRESSES:
+            self._presses.popitem(last=False)
+        return (
+            previous is not None and previous[0] == key and now - previous[1] < DOUBLE_TAP_SECONDS
+        )
+
+    def forget_press(self, chat_id: int) -> None:
+        """Anything else from the chat ends a double tap."""
+        self._presses.pop(chat_id, None)
+
+    async def on_member(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Notice when a person blocks the bot (nothing more is sent) or comes back."""
+        change = update.my_chat_member
+        if change is None or change.chat.type != ChatType.PRIVATE:
             return
-        turn.resume()
-        await repeat(turn, flow)
-
-    async def _change_language(self, turn: Turn, language: str) -> None:
-        _ = turn.gettext
-        await accounts.set_language(turn.session, telegram_id=turn.telegram_id, language=language)
-        turn.set_language(language)
-        _ = turn.gettext
-        turn.say(_("Bahasa diganti: {language}.").format(language=LANGUAGE_NAMES[language]))
-        await self._continue_or_menu(turn)
-
-    async def _continue_or_menu(self, turn: Turn, *, menu: bool = True) -> None:
-        """After an aside, put the open flow's question back on screen (or the menu)."""
-        if turn.flow_state is not None:
-            await repeat(turn, self.flows[turn.flow_state.flow])
-        elif menu:
-            show_menu(turn)
-
-    async def _outside_flow(self, turn: Turn) -> None:
-        _ = turn.gettext
-        for hook in self.text_hooks:
-            if await hook(turn):
-                return
-        if turn.input.kind is Kind.TEXT:
-            if turn.paused is not None:
-                offer_resume(turn)
-                return
-            show_menu(turn)
-            return
-        if turn.input.kind is Kind.EDITED:
-            turn.say(_("Pesan yang diubah tidak saya baca ulang. Kirim saja jawaban yang baru."))
-        else:
-            turn.say(_("Maaf, pesan ini belum bisa saya baca."))
-        show_menu(turn)
+        status = change.new_chat_member.status
+        async with self.services.db.transaction() as session:
+            if status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT):
+                now = self.services.clock.now()
+                await accounts.mark_blocked(session, telegram_id=change.chat.id, now=now)
+            elif status == ChatMemberStatus.MEMBER:
+                await accounts.mark_reachable(session, telegram_id=change.chat.id)
 
     async def _answer_group(self, update: Update) -> None:
+        """Berdaya works in private chats only; a command in a group gets one line saying so."""
         message = update.effective_message
-        if message is not None and message.text and message.text.startswith("/"):
-            sender = message.from_user
-            t = translator(guess_language(sender.language_code if sender else None))
-            await message.reply_text(t.gettext("Berdaya hanya melayani chat pribadi."))
+        if message is None or not message.text or not message.text.startswith("/"):
+            return
+        sender = message.from_user
+        t = translator(guess_language(sender.language_code if sender else None))
+        now = self.services.clock.now()
+        row = OutboxMessage(
+            kind=OutboxKind.SEND.value,
+            chat_id=message.chat_id,
+            text=t.gettext("Berdaya hanya melayani chat pribadi."),
+            purpose="reply",
+            priority=Priority.REPLY.value,
+            status=OutboxStatus.SENDING.value,
+            created_at=now,
+            not_before=now,
+            attempts=1,
+            claimed_at=now,
+            claimed_by=self.sender.claimer,
+        )
+        async with self.services.db.transaction() as session:
+            await outbox_repo.add_claimed(session, messages=[row])
+        await self.sender.send_claimed([row])
 
 
-async def deliver(
-    turn: Turn, update: Update, chat_id: int, context: ContextTypes.DEFAULT_TYPE
-) -> None:
-    """Send what the turn queued, now that its transaction has committed."""
-    bot = context.bot
-    query = update.callback_query
-    try:
-        if query is not None:
-            try:
-                await query.answer(turn.toast)
-            except BadRequest:
-                log.info("callback query expired before it was answered")
-            if turn.pressed_keyboard is not UNCHANGED and query.message is not None:
-                with contextlib.suppress(BadRequest):  # unchanged or deleted: nothing to fix
-                    await bot.edit_message_reply_markup(
-                        chat_id, query.message.message_id, reply_markup=turn.pressed_keyboard
-                    )
-        for outgoing in turn.replies:
-            await bot.send_message(chat_id, outgoing.text, reply_markup=outgoing.markup)
-    except Forbidden:
-        log.info("chat %s blocked the bot; reply dropped", chat_id)
+def _where(turn: Turn | None) -> dict[str, str | None]:
+    state = turn.flow_state if turn is not None else None
+    return {"flow": state.flow if state else None, "step": state.state if state else None}

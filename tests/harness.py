@@ -15,7 +15,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from berdaya_sandbox.emulator import BotApiEmulator, SentMessage, SimulatedUser
-from bot.app import build_application, services_of
+from bot.app import BotParts, build_application, parts_of
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.jobs import close_idle_flows
@@ -43,6 +43,8 @@ class Harness:
             telegram_api_url=self.emulator.base_url,
             database_url=self.database_url,
             rate_limit_per_second=0,
+            api_timeout_seconds=1.0,
+            album_window_seconds=0.3,
         )
 
     async def start(self) -> None:
@@ -79,17 +81,25 @@ class Harness:
         """A new simulated Telegram user."""
         return Person(self, self.emulator.user(first_name=first_name, language_code=language_code))
 
+    @property
+    def parts(self) -> BotParts:
+        """What the running application was built with."""
+        assert self.app is not None
+        return parts_of(self.app)
+
     async def tick_idle(self) -> int:
         """Run the idle-flow tick job now."""
-        assert self.app is not None
-        return await close_idle_flows(
-            services_of(self.app), self.app.bot, self.app.bot_data["resume_commands"]
-        )
+        parts = self.parts
+        return await close_idle_flows(parts.services, parts.sender, parts.resume_commands())
 
     async def run_job(self, job: Callable[..., Awaitable[Any]]) -> Any:
-        """Run a job function with the live services and bot."""
-        assert self.app is not None
-        return await job(services_of(self.app), self.app.bot)
+        """Run a job function with the live services and the outbox sender."""
+        parts = self.parts
+        return await job(parts.services, parts.sender)
+
+    async def deliver(self) -> int:
+        """Run the outbox tick now (what is due at the fake clock's time)."""
+        return await self.parts.sender.deliver_due()
 
 
 class Person:

@@ -182,6 +182,7 @@ class ApiCall:
     description: str | None = None
     result: Any = None
     uploads: dict[str, Upload] = field(default_factory=dict)
+    injected: bool = False  # the failure was asked for by a test (fail_next), not earned
 
     @property
     def ok(self) -> bool:

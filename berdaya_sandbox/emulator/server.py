@@ -150,10 +150,25 @@ class BotApiEmulator:
             return _json(ApiError(404, errors.NOT_FOUND).to_json(), 404)
         name, handler = found
         result: Any = None
+        failure = self._take_failure(name, params.for_record().get("chat_id"))
+        if failure is not None and failure.mode == "drop":  # the connection dies unanswered
+            st.record_call(ApiCall(name, params.for_record(), 0, "dropped", None, {}, True))
+            if request.transport is not None:
+                request.transport.close()
+            return web.Response(status=499)
+        if failure is not None and failure.mode == "hang":  # no answer until the client gives up
+            st.record_call(ApiCall(name, params.for_record(), 0, "timed out", None, {}, True))
+            await asyncio.sleep(failure.seconds)
+            return _json(ApiError(504, "Gateway Timeout").to_json(), 504)
+        injected = failure is not None and failure.mode == "error"
         try:
-            self._raise_injected_failure(name)
+            if failure is not None and failure.error is not None and failure.mode == "error":
+                raise failure.error
             result = await handler(st, params)
             status, body = 200, {"ok": True, "result": result}
+            if failure is not None and failure.mode == "hang_after":  # done, but answered late
+                injected = True
+                await asyncio.sleep(failure.seconds)
         except ApiError as exc:
             status, body = exc.error_code, exc.to_json()
         except Exception as exc:
@@ -163,7 +178,9 @@ class BotApiEmulator:
             body = ApiError(500, f"Internal Server Error: emulator bug: {exc!r}").to_json()
         description = body.get("description")
         st.record_call(
-            ApiCall(name, params.for_record(), status, description, result, params.uploads)
+            ApiCall(
+                name, params.for_record(), status, description, result, params.uploads, injected
+            )
         )
         await st.notify()
         return _json(body, status)
@@ -180,12 +197,19 @@ class BotApiEmulator:
     async def _handle_unknown(self, request: web.Request) -> web.Response:
         return _json(ApiError(404, errors.NOT_FOUND).to_json(), 404)
 
-    def _raise_injected_failure(self, method: str) -> None:
+    def _take_failure(self, method: str, chat_id: Any) -> Failure | None:
+        """The next injected failure for this call, if a test asked for one."""
+        found = None
         for failure in self.state.failures:
-            if failure.method == method.lower() and failure.remaining > 0:
-                failure.remaining -= 1
-                raise failure.error
+            if failure.method != method.lower() or failure.remaining <= 0:
+                continue
+            if failure.chat_id is not None and str(failure.chat_id) != str(chat_id):
+                continue
+            failure.remaining -= 1
+            found = failure
+            break
         self.state.failures = [f for f in self.state.failures if f.remaining > 0]
+        return found
 
     # -- the Python API for tests and the sandbox -------------------------------------------
 
@@ -265,20 +289,42 @@ class BotApiEmulator:
         times: int = 1,
         error_code: int | None = None,
         description: str | None = None,
+        chat_id: int | None = None,
+        drop: bool = False,
+        hang: float | None = None,
+        hang_after: float | None = None,
     ) -> None:
-        """Answer the next ``times`` calls of ``method`` with an error: a 429 with
-        ``retry_after`` seconds, or any ``error_code`` with its ``description``."""
+        """Make the next ``times`` calls of ``method`` (to ``chat_id`` only, if given) fail:
+
+        - ``retry_after=N``: a 429 asking to wait N seconds;
+        - ``error_code`` and ``description``: that answer (e.g. 502 "Bad Gateway");
+        - ``drop=True``: the connection is closed without an answer (nothing is delivered);
+        - ``hang=S``: no answer for S seconds (the client times out; nothing is delivered);
+        - ``hang_after=S``: the call is carried out, then answered only after S seconds (the
+          client times out although the message arrived: the duplicate case).
+        """
+        error = None
+        mode = "error"
         if retry_after is not None:
             error = ApiError(
                 429, errors.too_many_requests(retry_after), {"retry_after": retry_after}
             )
         elif error_code is not None and description is not None:
             error = ApiError(error_code, description)
+        elif drop:
+            mode = "drop"
+        elif hang is not None:
+            mode = "hang"
+        elif hang_after is not None:
+            mode = "hang_after"
         else:
-            raise ValueError("give retry_after, or error_code and description")
+            raise ValueError(
+                "give retry_after, error_code and description, drop, hang or hang_after"
+            )
         found = find_method(method)
         name = found[0] if found else method
-        self.state.failures.append(Failure(name.lower(), times, error))
+        seconds = hang if hang is not None else (hang_after or 0.0)
+        self.state.failures.append(Failure(name.lower(), times, error, mode, seconds, chat_id))
 
     def block(self, user_id: int, *, notify_bot: bool = True) -> None:
         """The user blocks the bot: sending to them fails with 403 from now on. Telegram also

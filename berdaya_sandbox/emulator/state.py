@@ -109,7 +109,10 @@ class Failure:
 
     method: str
     remaining: int
-    error: ApiError
+    error: ApiError | None
+    mode: str = "error"  # error | drop | hang | hang_after
+    seconds: float = 0.0
+    chat_id: int | None = None
 
 
 class CommandTable(dict[tuple[str, str], list[dict[str, str]]]):

@@ -1,7 +1,34 @@
 """Monthly income as people type it ("3jt", "Rp 3.000.000", "sejuta setengah"); rupiah display.
 
-:func:`parse_income` never guesses: when the text could mean more than one amount it returns
-:class:`Unclear` with the reason and the amounts it could mean, so the bot can ask again.
+:func:`parse_income` never guesses: when the text could mean more than one amount, or an
+amount that is not believable as a month's net income, it returns :class:`Unclear` with the
+reason and the amounts it could mean (smallest first), so the bot can ask again.
+
+When to ask (the rules, in the order they apply to one amount):
+
+* Zero ("0", "nol", "belum ada", "Rp0") is always :class:`Amount` (0).
+* An "M" suffix ("2M", "1,5 m", "Rp2M") is miliar to an Indonesian and million to an English
+  reader: AMBIGUOUS_UNIT, offering both (2_000_000, 2_000_000_000). Words are not ambiguous:
+  "miliar"/"milyar" is 10^9, "million"/"juta"/"jt" is 10^6. Only the same amount said once
+  more with a clear unit settles it ("2M, 2 juta" is Rp2.000.000; "2M, ya 2" still asks).
+* A bare number below 1000 with no unit ("3", "500", "1,5", "Rp 1,5") could be ribu or juta:
+  NO_UNIT, offering both (3_000, 3_000_000).
+* A bare number from 1000 to 9999 with no unit and no "Rp"/"rupiah"/"perak" ("1.500",
+  "5000") is too small to be a month's income as written, and "1.500" is often 1,5 juta with
+  the unit left out: NO_UNIT, offering the literal amount and a thousand times it
+  (1_500, 1_500_000).
+* Anything else below :data:`MIN_PLAUSIBLE_INCOME` (Rp10.000) that is written with a unit or
+  as rupiah ("Rp1.500", "500 rupiah", "seribu", "5rb") is what the person meant to write, but
+  still worth confirming: TOO_SMALL, with the literal amount as the only candidate.
+* Rp1 miliar or more ("Rp1.000.000.000", "5 miliar", "1000 juta") is not a plausible monthly
+  income: TOO_LARGE, with the amount as the candidate.
+* An amount that can be read two ways (the colloquial "3 juta 500") is NO_UNIT with both
+  readings; if every reading is below Rp10.000 it is TOO_SMALL and if every reading is
+  Rp1 miliar or more it is TOO_LARGE, still with all of them. An "M" amount is TOO_LARGE
+  rather than AMBIGUOUS_UNIT when even its million reading is Rp1 miliar or more ("5000M").
+
+Only amounts between :data:`MIN_PLAUSIBLE_INCOME` and :data:`MAX_PLAUSIBLE_INCOME`, or zero,
+come back as :class:`Amount`.
 """
 
 from __future__ import annotations
@@ -26,7 +53,9 @@ from bot.domain.numberwords import (
     tokenize,
 )
 
-MAX_PLAUSIBLE_INCOME = 1_000_000_000
+# The smallest non-zero and the largest monthly income taken without asking (inclusive).
+MIN_PLAUSIBLE_INCOME = 10_000
+MAX_PLAUSIBLE_INCOME = 1_000_000_000 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +73,10 @@ class UnclearReason(StrEnum):
     TOO_LARGE = "too_large"
     NO_UNIT = "no_unit"
     NOT_FOUND = "not_found"
+    # "2M": juta (English "million") or miliar (Indonesian)? Candidates hold both.
+    AMBIGUOUS_UNIT = "ambiguous_unit"
+    # Below Rp10.000 a month: confirm the (single) amount before storing it.
+    TOO_SMALL = "too_small"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +85,30 @@ class Unclear:
 
     reason: UnclearReason
     candidates: tuple[int, ...] = ()
+
+
+def income_change_percent(previous: int | None, current: int) -> int | None:
+    """The change from ``previous`` to ``current`` monthly income, in whole percent.
+
+    None when there is nothing to compare with (``previous`` unknown or 0). Otherwise the
+    percentage rounded half away from zero, except that the rounding never tells a false story:
+    a drop to a non-zero amount is never -100 (at most -99), and a rise or a drop is never 0
+    (at least 1 or -1). Only a drop to exactly 0 is -100. Incomes must not be negative.
+    """
+    if (previous is not None and previous < 0) or current < 0:
+        raise ValueError("incomes are never negative")
+    if not previous:
+        return None
+    change = Fraction(100 * (current - previous), previous)
+    rounded = int(abs(change) + Fraction(1, 2))
+    percent = rounded if change >= 0 else -rounded
+    if current > previous:
+        return max(percent, 1)
+    if current == previous:
+        return 0
+    if current > 0:
+        return min(max(percent, -99), -1)
+    return -100
 
 
 def format_rupiah(value: int) -> str:
@@ -131,6 +188,8 @@ class _Item:
     position: int
     kind: Literal["value", "range", "bound"]
     readings: tuple[int, ...]
+    # Written with a bare "M", so the readings include juta and miliar.
+    bare_m: bool = False
 
 
 def _words_before(tokens: Sequence[Token], index: int, limit: int = 3) -> tuple[str, ...]:
@@ -220,14 +279,40 @@ def _readings(mention: _Mention) -> tuple[int, ...]:
     """Return the whole-rupiah amounts a mention can mean, smallest first."""
     value = mention.value
     if mention.scale > 1:
-        elided = mention.phrase.elided
-        return (int(value),) if elided is None else tuple(sorted((int(value), int(elided))))
+        phrase = mention.phrase
+        readings = {int(value), *(int(r) for r in phrase.m_readings)}
+        if phrase.elided is not None:
+            readings.add(int(phrase.elided))
+        return tuple(sorted(readings))
     if value == 0:
         return (0,)
-    if value >= THOUSAND or (mention.rp and value.denominator == 1):
+    if mention.rp and (value.denominator == 1 or value >= THOUSAND):
         return (int(value),)
+    if value >= MIN_PLAUSIBLE_INCOME:
+        return (int(value),)
+    if value >= THOUSAND:
+        # "1.500" alone is Rp1.500 as written, but more likely 1,5 juta without its unit.
+        return (int(value), int(value * THOUSAND))
     # A bare "3" or "1,5" may be ribu or juta; rupiah have no fractions, so "Rp1,5" is bare too.
     return (int(value * THOUSAND), int(value * MILLION))
+
+
+def _ask_or_take(candidates: tuple[int, ...], *, bare_m: bool) -> Amount | Unclear:
+    """Decide about the amounts one answer can mean (smallest first): take one, or ask."""
+    if len(candidates) == 1:
+        value = candidates[0]
+        if value > MAX_PLAUSIBLE_INCOME:
+            return Unclear(UnclearReason.TOO_LARGE, candidates)
+        if 0 < value < MIN_PLAUSIBLE_INCOME:
+            return Unclear(UnclearReason.TOO_SMALL, candidates)
+        return Amount(value)
+    if candidates[0] > MAX_PLAUSIBLE_INCOME:
+        return Unclear(UnclearReason.TOO_LARGE, candidates)
+    if bare_m:
+        return Unclear(UnclearReason.AMBIGUOUS_UNIT, candidates)
+    if candidates[-1] < MIN_PLAUSIBLE_INCOME:
+        return Unclear(UnclearReason.TOO_SMALL, candidates)
+    return Unclear(UnclearReason.NO_UNIT, candidates)
 
 
 def _ordered_union(items: Iterable[_Item]) -> tuple[int, ...]:
@@ -242,13 +327,13 @@ def _decide(items: list[_Item]) -> Amount | Unclear:
     others = list(dict.fromkeys((i.kind, i.readings) for i in items if i.kind != "value"))
     if not others:
         common = set(values[0].readings).intersection(*(item.readings for item in values[1:]))
-        if len(common) == 1:
-            value = common.pop()
-            if value > MAX_PLAUSIBLE_INCOME:
-                return Unclear(UnclearReason.TOO_LARGE, (value,))
-            return Amount(value)
         if common:
-            return Unclear(UnclearReason.NO_UNIT, tuple(sorted(common)))
+            # "2M" is settled only by the same amount said once more without doubt ("2 juta").
+            with_m = [item.readings for item in values if item.bare_m]
+            if with_m and not any(len(i.readings) == 1 for i in values if not i.bare_m):
+                either = set(with_m[0]).intersection(*with_m)
+                return _ask_or_take(tuple(sorted(either)), bare_m=True)
+            return _ask_or_take(tuple(sorted(common)), bare_m=False)
     elif not values and len(others) == 1:
         return Unclear(UnclearReason.RANGE, others[0][1])
     return Unclear(UnclearReason.SEVERAL, _ordered_union(items))
@@ -264,7 +349,7 @@ def _group_item(tokens: Sequence[Token], group: list[_Mention]) -> _Item:
         readings = _readings(group[0])
         if _is_bound(tokens, group[0]):
             return _Item(position, "bound", readings if len(readings) == 1 else ())
-        return _Item(position, "value", readings)
+        return _Item(position, "value", readings, bare_m=bool(group[0].phrase.m_readings))
     low, high = _readings(group[0]), _readings(group[-1])
     if len(low) != 1 or len(high) != 1:
         return _Item(position, "range", ())
@@ -280,8 +365,9 @@ def parse_income(text: str) -> Amount | Unclear:
     Understands digits ("3.000.000", "Rp3.000.000,-", "1,5 jt", "750k"), words in Indonesian,
     Javanese and English ("sejuta setengah", "limang atus ewu", "1.5 million"), amounts inside a
     sentence ("omzet 3jt sebulan") and "none" answers ("belum ada"). Returns :class:`Unclear`
-    for ranges, several different amounts, implausibly large amounts, bare numbers below 1000
-    without a unit, losses, and text without an amount.
+    for ranges, several different amounts, amounts with an "M" suffix, implausibly large or
+    small amounts, bare numbers below 1000 without a unit, losses, and text without an amount
+    (the module docstring lists the rules).
     """
     tokens = tokenize(text)
     zeros = find_zero_answers(tokens)

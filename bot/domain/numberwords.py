@@ -5,13 +5,18 @@ tokens (:func:`tokenize`); then :func:`find_zero_answers` finds answers that mea
 ("belum ada", "ora ana") and :func:`find_number_phrases` finds number phrases such as "3jt",
 "1,5 juta", "tiga juta lima ratus ribu", "limang atus ewu" or "one and a half million".
 Everything here runs in time linear in the length of the text.
+
+A bare "M" after a number ("2M", "1,5 m") is *miliar* to an Indonesian reader and *million* to
+an English one. The parser reads it as miliar (so phrase boundaries stay what they always were)
+and also reports the million reading in :attr:`NumberPhrase.m_readings`; callers that care
+about money decide what to ask.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum, auto
 from fractions import Fraction
 from typing import Literal
@@ -152,6 +157,8 @@ def _scale(value: int) -> _Atom:
 
 
 _ONE = _digit(1)
+_BARE_M = "m"
+_BARE_M_ATOM = _Atom(_Kind.SCALE, BILLION, raw=_BARE_M)
 _PULUH = _Atom(_Kind.PULUH)
 _BELAS = _Atom(_Kind.BELAS)
 _LIKUR = _Atom(_Kind.LIKUR)
@@ -185,9 +192,8 @@ _SCALE_WORDS: dict[str, int] = {
     "thousands": THOUSAND,
     "juta": MILLION, "jt": MILLION, "jta": MILLION, "jutaan": MILLION, "jtan": MILLION,
     "yuta": MILLION, "million": MILLION, "millions": MILLION, "mio": MILLION,
-    # "M" is miliar in Indonesian writing ("2M"), never million.
     "miliar": BILLION, "milyar": BILLION, "miliaran": BILLION, "milyaran": BILLION,
-    "m": BILLION, "billion": BILLION, "billions": BILLION, "bn": BILLION,
+    "billion": BILLION, "billions": BILLION, "bn": BILLION,
     "triliun": TRILLION, "trilyun": TRILLION, "trillion": TRILLION,
 }  # fmt: skip
 # Javanese numbers 11–19 and 21–29 are single words built on -las/-welas and -likur.
@@ -205,6 +211,8 @@ _WORDS: dict[str, tuple[_Atom, ...]] = {
     **{word: (_Atom(_Kind.TENS, value),) for word, value in _ENGLISH_TENS.items()},
     **{word: (_Atom(_Kind.VALUE, value),) for word, value in _VALUE_WORDS.items()},
     **{word: (_scale(value),) for word, value in _SCALE_WORDS.items()},
+    # The bare "M" of "2M": miliar in Indonesian writing, million in English (see the docstring).
+    _BARE_M: (_BARE_M_ATOM,),
     **{word: (_digit(value), _BELAS) for word, value in _JAVANESE_TEENS.items()},
     **{word: (_digit(value), _LIKUR) for word, value in _JAVANESE_LIKUR.items()},
     "seket": (_Atom(_Kind.TENS, 50),),
@@ -316,6 +324,12 @@ class NumberPhrase:
     none. ``elided`` is set when a bare number after a unit may have lost its own unit
     ("3 juta 500", "sejuta lima", "seribu lima"): it is the colloquial reading (3_500_000,
     1_500_000, 1_500), while ``value`` is the literal one (3_000_500, 1_000_005, 1_005).
+
+    A bare "M" unit ("2M") counts as miliar in ``value``, ``scale`` and ``elided``.
+    ``m_readings`` then holds the same phrase read with "M" as million: its literal value, then
+    its elided value if it has one ("2M" -> (2_000_000,), "1m 500" -> (1_000_500, 1_500_000)).
+    It is empty when the phrase has no bare "M", or when the million reading is not a
+    well-formed number (units must fall: "1M 1jt" is 1_001_000_000 and nothing else).
     """
 
     value: Fraction
@@ -323,6 +337,7 @@ class NumberPhrase:
     last: int
     scale: int
     elided: Fraction | None = None
+    m_readings: tuple[Fraction, ...] = ()
 
 
 def _elided_reading(total: Fraction, tail: Fraction, scale: int) -> Fraction | None:
@@ -349,6 +364,11 @@ class _Parser:
         self.tokens = tokens
         self.blockers = blockers
         self.pos = 0
+        # What a bare "M" multiplies by: miliar by default, million for the English reading.
+        self.bare_m = BILLION
+
+    def _scale_of(self, atom: _Atom) -> int:
+        return self.bare_m if atom.raw == _BARE_M else atom.value
 
     def _kind_at(self, offset: int) -> _Kind | None:
         index = self.pos + offset
@@ -474,15 +494,16 @@ class _Parser:
                 break
             atom = self._atom()
             if atom is not None and atom.kind is _Kind.SCALE:
+                scale = self._scale_of(atom)
                 # Scales must fall ("1jt 500rb"); "2jt 3jt" is two phrases, not one.
-                if last_scale == 0 or (atom.value < last_scale and quantity < 1000):
+                if last_scale == 0 or (scale < last_scale and quantity < 1000):
                     self.pos += 1
-                    total += quantity * atom.value
-                    lead_scale = lead_scale or atom.value
-                    last_scale = atom.value
+                    total += quantity * scale
+                    lead_scale = lead_scale or scale
+                    last_scale = scale
                     if self._kind_at(0) is _Kind.HALF:
                         self.pos += 1
-                        total += Fraction(atom.value, 2)
+                        total += Fraction(scale, 2)
                     continue
                 self.pos = mark
                 break
@@ -526,10 +547,29 @@ def find_number_phrases(
         found = parser.phrase(index) if items[index].atom is not None else None
         if found is None:
             index += 1
-        else:
-            phrases.append(found)
-            index = parser.pos
+            continue
+        end = parser.pos
+        if any(item.atom is _BARE_M_ATOM for item in items[index:end]):
+            found = replace(found, m_readings=_million_readings(parser, index, end))
+        phrases.append(found)
+        index = end
     return phrases
+
+
+def _million_readings(parser: _Parser, start: int, end: int) -> tuple[Fraction, ...]:
+    """Read the phrase at items ``start``..``end`` again with a bare "M" meaning million.
+
+    Each phrase is read at most twice, so finding phrases stays linear in the text.
+    """
+    parser.bare_m = MILLION
+    try:
+        again = parser.phrase(start)
+        if again is None or parser.pos != end:
+            return ()
+        return (again.value,) if again.elided is None else (again.value, again.elided)
+    finally:
+        parser.bare_m = BILLION
+        parser.pos = end
 
 
 _NEGATIONS = frozenset(

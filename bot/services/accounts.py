@@ -74,6 +74,7 @@ async def set_language(session: AsyncSession, *, telegram_id: int, language: str
     member = await staff_repo.get_by_telegram_id(session, telegram_id=telegram_id)
     if member is not None:
         member.language = language
+        member.command_menu = None
 
 
 async def mark_blocked(session: AsyncSession, *, telegram_id: int, now: datetime) -> None:

@@ -16,11 +16,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.chat.callbacks import CallbackData
+from bot.chat.messages import Buttons, Message, rows_of
 from bot.config import DEFAULT_CHECKIN_OFFSETS, Settings
 from bot.i18n import N_, WIB, translator
-from bot.services import alerts, outbox
+from bot.services import alerts
 from bot.storage import checkins as repo
-from bot.storage.models import AlertKind, CheckIn, CheckInStatus, Client, OutboxStatus
+from bot.storage.models import AlertKind, CheckIn, CheckInStatus, Client, OutboxStatus, Priority
 
 DUE_HOUR = 9  # due times land at 09:00 local time
 QUIET_FROM, QUIET_UNTIL = 20, 7  # no check-ins between 20:00 and 07:00 local time
@@ -132,12 +134,20 @@ def in_quiet_hours(now: datetime, timezone: ZoneInfo) -> bool:
     return hour >= QUIET_FROM or hour < QUIET_UNTIL
 
 
-def buttons(checkin_id: int, language: str) -> list[list[tuple[str, str]]]:
+@dataclass(frozen=True)
+class CheckinAnswer(CallbackData, prefix="ci"):
+    """A check-in's answer button (valid from any chat state, checked against the client)."""
+
+    checkin_id: int
+    answer: Answer
+
+
+def buttons(checkin_id: int, language: str) -> Buttons:
     """The four answers, as global buttons carrying the check-in id."""
     t = translator(language)
-    return [
-        [(t.gettext(label), f"g:ci:{checkin_id}:{a.value}")] for a, label in ANSWER_LABELS.items()
-    ]
+    return rows_of(
+        [(t.gettext(label), CheckinAnswer(checkin_id, a))] for a, label in ANSWER_LABELS.items()
+    )
 
 
 def _message(
@@ -161,8 +171,9 @@ def _message(
     return {
         "chat_id": r.telegram_id,
         "text": text.format(name=name),
-        "markup": outbox.inline_keyboard(buttons(checkin_id, r.language)),
+        "payload": Message(text, buttons(checkin_id, r.language)).to_json(),
         "purpose": "checkin",
+        "priority": Priority.BULK.value,
         "dedupe_key": key,
         "status": OutboxStatus.PENDING.value,
         "created_at": now,

@@ -1,8 +1,12 @@
-"""The durable state of multi-step flows (one per chat), and closing the idle ones."""
+"""The durable state of multi-step flows (one per chat), and closing the idle ones.
+
+Stored as JSON: `{"draft": {...}, "meta": {...}}`. The flow engine validates the draft against
+the flow's typed model when it loads it (`conversations.engine.Flow.restore`).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -11,14 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.storage import conversations, users
 
 
-@dataclass
-class FlowState:
-    """Where a chat stands: which flow, which step, and the draft so far."""
+@dataclass(frozen=True)
+class StoredFlow:
+    """A chat's flow as stored: which flow, which step, its JSON, and whether it is paused."""
 
     flow: str
     state: str
-    data: dict[str, Any] = field(default_factory=dict)
-    paused: bool = False
+    data: dict[str, Any]
+    paused: bool
 
 
 @dataclass(frozen=True)
@@ -30,28 +34,26 @@ class ClosedFlow:
     language: str | None
 
 
-async def load(session: AsyncSession, *, telegram_id: int) -> FlowState | None:
+async def load(session: AsyncSession, *, telegram_id: int) -> StoredFlow | None:
     """The chat's flow state, or None when it is in no flow."""
     row = await conversations.get(session, telegram_id=telegram_id)
     if row is None:
         return None
-    return FlowState(
-        flow=row.flow,
-        state=row.state,
-        data=dict(row.data),
-        paused=row.status == conversations.PAUSED,
-    )
+    return StoredFlow(row.flow, row.state, dict(row.data), row.status == conversations.PAUSED)
 
 
-async def save(session: AsyncSession, *, telegram_id: int, state: FlowState, now: datetime) -> None:
+async def save(
+    session: AsyncSession,
+    *,
+    telegram_id: int,
+    flow: str,
+    state: str,
+    data: dict[str, Any],
+    now: datetime,
+) -> None:
     """Write the chat's flow state through to the database (marks it active)."""
     await conversations.save(
-        session,
-        telegram_id=telegram_id,
-        flow=state.flow,
-        state=state.state,
-        data=state.data,
-        now=now,
+        session, telegram_id=telegram_id, flow=flow, state=state, data=data, now=now
     )
 
 
@@ -68,7 +70,7 @@ async def pause_idle(
     closed: list[ClosedFlow] = []
     for row in await conversations.idle_active(session, before=cutoff, limit=limit):
         if await conversations.pause_if_idle(session, telegram_id=row.telegram_id, before=cutoff):
-            language = row.data.get("lang")
+            language = (row.data.get("meta") or {}).get("lang")
             if language is None:
                 user = await users.get_by_telegram_id(session, telegram_id=row.telegram_id)
                 language = user.language if user else None

@@ -30,7 +30,6 @@ class RegistrationForm:
     full_name: str
     nik: str
     region_code: str
-    ppks_category: int
     training: str
     business_type: str
     phone: str | None
@@ -86,6 +85,11 @@ def new_code() -> str:
     return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_CODE_LENGTH))
 
 
+async def nik_taken(session: AsyncSession, *, nik: str) -> bool:
+    """True when a client record already has this NIK (she needs her caseworker's code)."""
+    return await clients.get_by_nik(session, nik=nik) is not None
+
+
 async def register_self(
     session: AsyncSession,
     *,
@@ -110,7 +114,7 @@ async def register_self(
             full_name=form.full_name,
             nik=form.nik,
             region_code=form.region_code,
-            ppks_category=form.ppks_category,
+            ppks_category=None,  # the caseworker sets it at verification
             training=form.training,
             business_type=form.business_type,
             phone=form.phone,

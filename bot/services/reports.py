@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.domain.money import income_change_percent
 from bot.services import alerts, checkins
 from bot.storage import clients, reports
 from bot.storage.models import BusinessReport, BusinessStatus, Obstacle
@@ -23,7 +24,7 @@ class ReportInput:
     monthly_income: int
     employees: int
     obstacles: tuple[Obstacle, ...]
-    photo_file_id: str | None = None
+    photos: tuple[str, ...] = ()  # Telegram file ids
 
 
 @dataclass(frozen=True)
@@ -41,13 +42,6 @@ class ReportReceipt:
     def first_report(self) -> bool:
         """True when there was no earlier report to compare with."""
         return self.previous_at is None
-
-
-def income_change_percent(previous: int, current: int) -> int | None:
-    """Whole-percent change from `previous` to `current`; None when previous is zero."""
-    if previous <= 0:
-        return None
-    return round((current - previous) * 100 / previous)
 
 
 async def submit_report(
@@ -73,7 +67,7 @@ async def submit_report(
             monthly_income=report.monthly_income,
             employees=report.employees,
             obstacles=",".join(o.value for o in report.obstacles),
-            photo_file_id=report.photo_file_id,
+            photos=list(report.photos),
             created_at=now,
         ),
     )

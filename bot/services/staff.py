@@ -23,6 +23,8 @@ class StaffProfile:
     language: str
     region_codes: frozenset[str]
     upt_ids: frozenset[int]
+    active: bool = True
+    command_menu: str | None = None  # the command menu last set for her chat
 
     @property
     def is_admin(self) -> bool:
@@ -53,15 +55,38 @@ async def profile_of(session: AsyncSession, staff: Staff) -> StaffProfile:
         language=staff.language,
         region_codes=frozenset(a.region_code for a in areas if a.region_code),
         upt_ids=frozenset(a.upt_id for a in areas if a.upt_id is not None),
+        active=staff.active,
+        command_menu=staff.command_menu,
     )
 
 
-async def find_staff(session: AsyncSession, *, telegram_id: int) -> StaffProfile | None:
-    """The active staff member behind a Telegram account, or None."""
+async def find_staff(
+    session: AsyncSession, *, telegram_id: int, include_inactive: bool = False
+) -> StaffProfile | None:
+    """The active staff member behind a Telegram account (or an inactive one, if asked), or None."""
     staff = await staff_repo.get_by_telegram_id(session, telegram_id=telegram_id)
-    if staff is None or not staff.active:
+    if staff is None or not (staff.active or include_inactive):
         return None
     return await profile_of(session, staff)
+
+
+async def record_command_menu(session: AsyncSession, *, staff_id: int, menu: str) -> None:
+    """Remember which command menu her chat now shows."""
+    member = await staff_repo.get(session, staff_id=staff_id)
+    if member is not None:
+        member.command_menu = menu
+
+
+async def menus_to_set(session: AsyncSession, *, limit: int = 100) -> list[StaffProfile]:
+    """Staff with a chat whose command menu must be set again (NULL after a change)."""
+    found = await staff_repo.with_unset_menu(session, limit=limit)
+    return [await profile_of(session, member) for member in found]
+
+
+async def all_linked(session: AsyncSession) -> list[StaffProfile]:
+    """Every staff member with a Telegram account, active or not."""
+    found = [m for m in await staff_repo.all_staff(session) if m.telegram_id is not None]
+    return [await profile_of(session, member) for member in found]
 
 
 async def responsible_for(session: AsyncSession, *, client: Client) -> list[StaffProfile]:
@@ -108,6 +133,7 @@ async def add_staff(
         )
     else:
         existing.role, existing.active, existing.full_name = role.value, True, full_name
+        existing.command_menu = None  # her command menu changes with the role
     await staff_repo.replace_areas(
         session, staff_id=existing.id, region_codes=region_codes, upt_ids=upt_ids
     )
@@ -134,6 +160,7 @@ async def ensure_admins(
             )
         elif staff.role != StaffRole.ADMIN.value or not staff.active:
             staff.role, staff.active = StaffRole.ADMIN.value, True
+            staff.command_menu = None
 
 
 async def linked_staff(session: AsyncSession) -> list[StaffProfile]:

@@ -190,6 +190,7 @@ async def redeem_staff_invitation(
     if staff is None or staff.telegram_id is not None:
         return StaffRedemption(StaffRedeemResult.USED)
     staff.telegram_id, staff.language = telegram_id, language
+    staff.command_menu = None  # her chat gets her role's command menu
     invitation.used_at = now
     await session.flush()
     log.info("staff %d linked a Telegram account", staff.id)
@@ -253,6 +254,7 @@ async def set_role(
     if isinstance(staff, ChangeResult):
         return staff
     staff.role = role.value
+    staff.command_menu = None
     log.info("staff %d set the role of staff %d to %s", actor.id, staff.id, role.value)
     return ChangeResult.DONE
 
@@ -283,6 +285,7 @@ async def set_active(
     if isinstance(staff, ChangeResult):
         return staff
     staff.active = active
+    staff.command_menu = None
     log.info("staff %d set staff %d active=%s", actor.id, staff.id, active)
     return ChangeResult.DONE
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 
 from alembic import command
@@ -12,13 +13,23 @@ from sqlalchemy.engine import Connection
 
 from bot.storage.db import Database
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+# The top-level migrations/ folder, shipped inside the package (see pyproject.toml): in an
+# editable install this is the source folder itself, in a wheel the copy under bot/migrations.
+MIGRATIONS = "bot.migrations"
+
+
+def migrations_dir() -> Path:
+    """The installed migrations folder (Alembic needs a real directory, not a zip entry)."""
+    location = files(MIGRATIONS)
+    if not isinstance(location, Path) or not (location / "env.py").is_file():
+        raise RuntimeError(f"{MIGRATIONS} is not installed as a folder with env.py")
+    return location
 
 
 def alembic_config() -> Config:
-    """An Alembic config pointing at the project's migrations/ folder."""
+    """An Alembic config pointing at the installed migrations (no alembic.ini needed)."""
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(migrations_dir()))
     return config
 
 

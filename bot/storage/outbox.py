@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, select, update
+from sqlalchemy import and_, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.storage.models import OutboxMessage, OutboxStatus
 
-BULK_PURPOSES = ("checkin", "digest", "followup", "summary")
+UNSENT = (OutboxStatus.PENDING.value, OutboxStatus.SENDING.value)
 
 
 async def add(session: AsyncSession, *, message: OutboxMessage) -> OutboxMessage | None:
@@ -26,12 +28,29 @@ async def add(session: AsyncSession, *, message: OutboxMessage) -> OutboxMessage
     return message
 
 
-async def claim_due(
-    session: AsyncSession, *, now: datetime, limit: int, stale_after: timedelta
-) -> list[OutboxMessage]:
-    """Claim pending messages that are due (SKIP LOCKED on PostgreSQL, so senders never collide).
+async def add_claimed(session: AsyncSession, *, messages: Sequence[OutboxMessage]) -> None:
+    """Queue a turn's replies, already claimed by the process that will send them at once."""
+    session.add_all(messages)
+    await session.flush()
 
-    A message claimed longer than `stale_after` ago by a sender that died is claimed again.
+
+async def has_unsent_before(session: AsyncSession, *, chat_id: int, before_id: int) -> bool:
+    """True when an older message to this chat is still waiting (so order must be kept)."""
+    query = select(OutboxMessage.id).where(
+        OutboxMessage.chat_id == chat_id,
+        OutboxMessage.id < before_id,
+        OutboxMessage.status.in_(UNSENT),
+    )
+    return (await session.execute(query.limit(1))).first() is not None
+
+
+async def claim_due(
+    session: AsyncSession, *, now: datetime, limit: int, stale_after: timedelta, claimer: str
+) -> list[OutboxMessage]:
+    """Claim due messages, at most one per chat and only each chat's oldest unsent one.
+
+    SKIP LOCKED on PostgreSQL, so senders never collide. A message claimed longer than
+    `stale_after` ago by a sender that died is claimed again.
     """
     await session.execute(
         update(OutboxMessage)
@@ -39,30 +58,45 @@ async def claim_due(
             OutboxMessage.status == OutboxStatus.SENDING.value,
             OutboxMessage.claimed_at < now - stale_after,
         )
-        .values(status=OutboxStatus.PENDING.value)
+        .values(status=OutboxStatus.PENDING.value, claimed_by=None)
     )
+    older = aliased(OutboxMessage)
     query = (
         select(OutboxMessage)
         .where(
             OutboxMessage.status == OutboxStatus.PENDING.value,
             OutboxMessage.not_before <= now,
+            ~exists().where(
+                and_(
+                    older.chat_id == OutboxMessage.chat_id,
+                    older.id < OutboxMessage.id,
+                    older.status.in_(UNSENT),
+                )
+            ),
         )
-        # People waiting on a person (alerts, relays) go before scheduled bulk (check-ins).
-        .order_by(
-            case((OutboxMessage.purpose.in_(BULK_PURPOSES), 1), else_=0),
-            OutboxMessage.not_before,
-            OutboxMessage.id,
-        )
+        .order_by(OutboxMessage.priority, OutboxMessage.not_before, OutboxMessage.id)
         .limit(limit)
-        .with_for_update(skip_locked=True)
+        .with_for_update(skip_locked=True, of=OutboxMessage)
     )
     rows = list((await session.execute(query)).scalars())
     for row in rows:
         row.status = OutboxStatus.SENDING.value
         row.claimed_at = now
+        row.claimed_by = claimer
         row.attempts += 1
     await session.flush()
     return rows
+
+
+async def release_all_claims(session: AsyncSession) -> int:
+    """Make every claimed message pending again (a single process starting up: they are its
+    own, left by a crash)."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.SENDING.value)
+        .values(status=OutboxStatus.PENDING.value, claimed_by=None)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def get(session: AsyncSession, *, outbox_id: int) -> OutboxMessage | None:
@@ -77,9 +111,26 @@ async def mark(session: AsyncSession, *, outbox_id: int, **values: Any) -> None:
     )
 
 
+async def mark_many(session: AsyncSession, *, changes: Iterable[dict[str, Any]]) -> None:
+    """Record what happened to several messages (each dict has the row's `id`), in one go."""
+    rows = list(changes)
+    if rows:
+        await session.execute(update(OutboxMessage), rows)
+
+
 async def by_status(session: AsyncSession, *, status: OutboxStatus) -> list[OutboxMessage]:
     """All messages in one status (tests and the operator's view)."""
     result = await session.execute(
         select(OutboxMessage).where(OutboxMessage.status == status.value).order_by(OutboxMessage.id)
     )
     return list(result.scalars())
+
+
+async def chats_waiting(session: AsyncSession) -> set[int]:
+    """Chats with a message waiting to be sent (for a retry, or behind one)."""
+    result = await session.execute(
+        select(OutboxMessage.chat_id)
+        .where(OutboxMessage.status == OutboxStatus.PENDING.value)
+        .distinct()
+    )
+    return set(result.scalars())

@@ -84,3 +84,14 @@ async def all_staff(session: AsyncSession) -> list[Staff]:
     """Every staff record, active or not."""
     result = await session.execute(select(Staff).order_by(Staff.role, Staff.full_name))
     return list(result.scalars())
+
+
+async def with_unset_menu(session: AsyncSession, *, limit: int) -> list[Staff]:
+    """Staff with a Telegram chat whose command menu is not set (indexed: command_menu)."""
+    result = await session.execute(
+        select(Staff)
+        .where(Staff.command_menu.is_(None), Staff.telegram_id.is_not(None))
+        .order_by(Staff.id)
+        .limit(limit)
+    )
+    return list(result.scalars())

@@ -116,3 +116,37 @@ def test_blocked_tail_stays_apart() -> None:
 )
 def test_zero_answers(text: str, count: int) -> None:
     assert len(find_zero_answers(tokenize(text))) == count
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "m_readings"),
+    [
+        ("2M", Fraction(2_000_000_000), (Fraction(2_000_000),)),
+        ("2 m", Fraction(2_000_000_000), (Fraction(2_000_000),)),
+        ("1,5M", Fraction(1_500_000_000), (Fraction(1_500_000),)),
+        ("1.5m", Fraction(1_500_000_000), (Fraction(1_500_000),)),
+        ("1m 500rb", Fraction(1_000_500_000), (Fraction(1_500_000),)),
+        ("1m 500", Fraction(1_000_000_500), (Fraction(1_000_500), Fraction(1_500_000))),
+        # The million reading must be well-formed too: units fall ("1jt" after a million).
+        ("1M 1jt", Fraction(1_001_000_000), ()),
+        # Words are not ambiguous.
+        ("2 miliar", Fraction(2_000_000_000), ()),
+        ("2 million", Fraction(2_000_000), ()),
+        ("2jt", Fraction(2_000_000), ()),
+    ],
+)
+def test_bare_m_has_a_million_reading(
+    text: str, value: Fraction, m_readings: tuple[Fraction, ...]
+) -> None:
+    (phrase,) = find_number_phrases(tokenize(text))
+    assert (phrase.value, phrase.m_readings) == (value, m_readings)
+
+
+def test_bare_m_keeps_phrase_boundaries() -> None:
+    phrases = find_number_phrases(tokenize("2M atau 3jt, 1m 1jt"))
+    assert [(p.first, p.last, p.value) for p in phrases] == [
+        (0, 1, Fraction(2_000_000_000)),
+        (3, 4, Fraction(3_000_000)),
+        (6, 9, Fraction(1_001_000_000)),
+    ]
+    assert [p.m_readings for p in phrases] == [(Fraction(2_000_000),), (), ()]

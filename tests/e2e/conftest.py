@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
@@ -35,3 +35,17 @@ async def harness(
     await running.start()
     yield running
     await running.stop()
+
+
+@pytest.fixture(autouse=True)
+def no_bad_requests(emulator: BotApiEmulator) -> Iterator[None]:
+    """Every end-to-end test also checks that the bot never made a request Telegram refuses
+    with 400 (an edit that changes nothing, bad HTML, a button too long), unless the test
+    itself asked the emulator for that answer."""
+    yield
+    refused = [
+        f"{call.method}: {call.description}"
+        for call in emulator.calls
+        if call.status == 400 and not call.injected
+    ]
+    assert refused == [], refused

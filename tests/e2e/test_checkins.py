@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 
 from berdaya_sandbox.emulator import SentMessage
-from bot.outbox_sender import deliver_outbox
 from bot.services.checkins import run_checkin_tick
 from bot.storage.db import Database
 from bot.storage.models import BusinessReport, CheckIn, OutboxMessage, StaffRole, User
@@ -126,12 +125,12 @@ async def test_a_restart_in_the_middle_of_a_cycle_sends_nothing_twice(
     await harness.restart()
     for _ in range(2):
         await harness.run_job(checkin_job)
-        await harness.run_job(deliver_outbox)
+        await harness.deliver()
     harness.clock.advance(timedelta(days=3))
     await harness.run_job(checkin_job)
     await harness.restart()
     await harness.run_job(checkin_job)
-    await harness.run_job(deliver_outbox)
+    await harness.deliver()
     texts = [m.text for m in since(siti, start)]
     assert ["keadaan usaha Anda bulan ini" in t for t in texts] == [True, True]
     assert ["Pengingat" in t for t in texts] == [False, True]

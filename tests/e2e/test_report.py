@@ -104,10 +104,10 @@ async def test_a_product_photo_is_kept_with_the_report(harness: Harness, db: Dat
     await siti.press("Tidak ada kendala")
     reply = await siti.do(siti.user.send_photo(b"\x89PNG fake product photo"))
     assert "Foto diterima" in siti.text(reply)
-    assert "Foto produk: dikirim" in reply[-1].text
+    assert "Foto produk: 1 foto" in reply[-1].text
     await siti.press("✅ Simpan")
     [report] = await _reports(db)
-    assert report.photo_file_id and report.employees == 3
+    assert len(report.photos) == 1 and report.employees == 3
     assert report.monthly_income == 1_500_000
 
 

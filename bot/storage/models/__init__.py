@@ -1,5 +1,6 @@
 """The database tables, as SQLAlchemy 2 typed models (one module per area)."""
 
+from bot.domain.vocabulary import BusinessStatus, ClientOrigin, ClientStatus, Obstacle, StaffRole
 from bot.storage.models.base import NAMING_CONVENTION, Base
 from bot.storage.models.casework import (
     Alert,
@@ -14,20 +15,15 @@ from bot.storage.models.casework import (
     Staff,
     StaffArea,
     StaffInvitation,
-    StaffRole,
     Upt,
 )
-from bot.storage.models.messaging import OutboxMessage, OutboxStatus
+from bot.storage.models.messaging import OutboxKind, OutboxMessage, OutboxStatus, Priority
 from bot.storage.models.people import (
     BusinessReport,
-    BusinessStatus,
     Client,
-    ClientOrigin,
-    ClientStatus,
     Consent,
     Conversation,
     Invitation,
-    Obstacle,
     User,
 )
 
@@ -52,8 +48,10 @@ __all__ = [
     "Invitation",
     "JobSchedule",
     "Obstacle",
+    "OutboxKind",
     "OutboxMessage",
     "OutboxStatus",
+    "Priority",
     "Staff",
     "StaffArea",
     "StaffInvitation",

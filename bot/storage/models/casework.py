@@ -11,14 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from bot.storage.models.base import Base
 
 
-class StaffRole(StrEnum):
-    """What a staff member may do."""
-
-    ADMIN = "admin"
-    CASEWORKER = "caseworker"
-    PARTNER = "partner"  # a partner-agency (OPD) officer: receives referrals only
-
-
 class Staff(Base):
     """A Dinsos staff member or partner officer; linked to Telegram when they redeem a code."""
 
@@ -31,6 +23,8 @@ class Staff(Base):
     active: Mapped[bool] = mapped_column(default=True)
     language: Mapped[str] = mapped_column(String(8), default="id")
     created_at: Mapped[datetime]
+    # The command menu last set for her chat; NULL after any change, so a tick sets it again.
+    command_menu: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class Upt(Base):

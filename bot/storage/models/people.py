@@ -3,48 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from bot.domain.vocabulary import ClientStatus
 from bot.storage.models.base import Base
-
-
-class ClientStatus(StrEnum):
-    """Where a client record stands with Dinsos."""
-
-    PENDING = "pending"  # self-registered, waiting for a caseworker
-    VERIFIED = "verified"
-    REJECTED = "rejected"
-
-
-class ClientOrigin(StrEnum):
-    """How the record came to be."""
-
-    SELF = "self"
-    INVITED = "invited"
-
-
-class BusinessStatus(StrEnum):
-    """How the business is doing, as the client reports it."""
-
-    RUNNING = "running"
-    DECLINING = "declining"
-    PAUSED = "paused"
-    CLOSED = "closed"
-
-
-class Obstacle(StrEnum):
-    """The main obstacles a client can name in a report."""
-
-    CAPITAL = "capital"
-    MARKETING = "marketing"
-    MATERIALS = "materials"
-    EQUIPMENT = "equipment"
-    HEALTH = "health"
-    OTHER = "other"
 
 
 class User(Base):
@@ -135,7 +100,7 @@ class BusinessReport(Base):
     obstacles: Mapped[str] = mapped_column(
         String(200), default=""
     )  # comma-separated Obstacle values
-    photo_file_id: Mapped[str | None] = mapped_column(Text)
+    photos: Mapped[list[str]] = mapped_column(JSON, default=list)  # Telegram file ids
     created_at: Mapped[datetime]
 
 

@@ -1,0 +1,99 @@
+"""Outgoing messages without channel specifics: text, buttons as (label, action), keyboards.
+
+The outbox stores these as JSON; the Telegram markup is rendered only when a message is sent
+(`bot/render.py`), the way RapidPro's courier builds a keyboard at send time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.chat.callbacks import CallbackData
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """An inline button: what it says, and the encoded action a press sends back."""
+
+    label: str
+    action: str
+
+    @classmethod
+    def of(cls, label: str, action: CallbackData) -> Button:
+        """A button whose press sends `action` back."""
+        return cls(label, action.pack())
+
+
+Buttons = tuple[tuple[Button, ...], ...]
+
+
+def rows_of(rows: Iterable[Iterable[tuple[str, CallbackData]]]) -> Buttons:
+    """Buttons from rows of (label, action)."""
+    return tuple(tuple(Button.of(label, action) for label, action in row) for row in rows)
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyButton:
+    """A button of the keyboard that replaces the phone's keyboard (it sends its label)."""
+
+    label: str
+    request_contact: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One message to a person (HTML subset: <b>, <i>, <code>, <a>; user text escaped)."""
+
+    text: str
+    buttons: Buttons = ()
+    reply_keyboard: tuple[tuple[ReplyButton, ...], ...] = ()
+    remove_reply_keyboard: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-able form for the outbox."""
+        data: dict[str, Any] = {}
+        if self.buttons:
+            data["buttons"] = [[[b.label, b.action] for b in row] for row in self.buttons]
+        if self.reply_keyboard:
+            data["reply"] = [
+                [[b.label, b.request_contact] for b in row] for row in self.reply_keyboard
+            ]
+        if self.remove_reply_keyboard:
+            data["remove_reply"] = True
+        return data
+
+    @classmethod
+    def from_json(cls, text: str, data: dict[str, Any] | None) -> Message:
+        """The message stored by `to_json`."""
+        data = data or {}
+        return cls(
+            text=text,
+            buttons=buttons_from_json(data.get("buttons")),
+            reply_keyboard=tuple(
+                tuple(ReplyButton(str(label), bool(contact)) for label, contact in row)
+                for row in data.get("reply", [])
+            ),
+            remove_reply_keyboard=bool(data.get("remove_reply", False)),
+        )
+
+
+def buttons_to_json(buttons: Buttons) -> list[list[list[str]]]:
+    """Buttons as JSON rows of [label, action]."""
+    return [[[b.label, b.action] for b in row] for row in buttons]
+
+
+def buttons_from_json(rows: Sequence[Sequence[Sequence[str]]] | None) -> Buttons:
+    """Buttons stored by `buttons_to_json`."""
+    return tuple(
+        tuple(Button(str(label), str(action)) for label, action in row) for row in rows or []
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class EditButtons:
+    """Replace the buttons under a message already sent (None removes them)."""
+
+    message_id: int
+    buttons: Buttons = field(default=())

@@ -1,0 +1,137 @@
+"""The domain's words: enums stored in the database, and their labels for people.
+
+Labels are source-language msgids (marked with N_); translate them with the reader's
+translator at the moment of rendering. Storage models, services and flows all import from
+here, so a status has one name and one label everywhere.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from bot.domain.reference import PPKS_CATEGORIES, PpksCategory
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction without translating it yet."""
+    return message
+
+
+class BusinessStatus(StrEnum):
+    """How the business is doing, as the client reports it."""
+
+    RUNNING = "running"
+    DECLINING = "declining"
+    PAUSED = "paused"
+    CLOSED = "closed"
+
+
+BUSINESS_STATUS_LABELS: dict[BusinessStatus, str] = {
+    BusinessStatus.RUNNING: N_("👍 Berjalan lancar"),
+    BusinessStatus.DECLINING: N_("📉 Berjalan, tapi menurun"),
+    BusinessStatus.PAUSED: N_("⏸️ Berhenti sementara"),
+    BusinessStatus.CLOSED: N_("❌ Sudah tutup"),
+}
+BUSINESS_STATUS_MARKERS: dict[BusinessStatus, str] = {
+    BusinessStatus.RUNNING: "👍",
+    BusinessStatus.DECLINING: "📉",
+    BusinessStatus.PAUSED: "⏸️",
+    BusinessStatus.CLOSED: "❌",
+}
+
+
+class Obstacle(StrEnum):
+    """The main obstacles a client can name in a report."""
+
+    CAPITAL = "capital"
+    MARKETING = "marketing"
+    MATERIALS = "materials"
+    EQUIPMENT = "equipment"
+    HEALTH = "health"
+    OTHER = "other"
+
+
+OBSTACLE_LABELS: dict[Obstacle, str] = {
+    Obstacle.CAPITAL: N_("Modal"),
+    Obstacle.MARKETING: N_("Pemasaran"),
+    Obstacle.MATERIALS: N_("Bahan baku"),
+    Obstacle.EQUIPMENT: N_("Alat rusak"),
+    Obstacle.HEALTH: N_("Kesehatan"),
+    Obstacle.OTHER: N_("Lainnya"),
+}
+
+
+class ClientStatus(StrEnum):
+    """Where a client record stands with Dinsos."""
+
+    PENDING = "pending"  # self-registered, waiting for a caseworker
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+
+CLIENT_STATUS_LABELS: dict[ClientStatus, str] = {
+    ClientStatus.PENDING: N_("⏳ Menunggu verifikasi"),
+    ClientStatus.VERIFIED: N_("✅ Terverifikasi"),
+    ClientStatus.REJECTED: N_("❌ Ditolak"),
+}
+
+
+class ClientOrigin(StrEnum):
+    """How the client record came to be."""
+
+    SELF = "self"
+    INVITED = "invited"
+
+
+class StaffRole(StrEnum):
+    """What a staff member may do."""
+
+    ADMIN = "admin"
+    CASEWORKER = "caseworker"
+    PARTNER = "partner"  # a partner-agency (OPD) officer: receives referrals only
+
+
+ROLE_LABELS: dict[StaffRole, str] = {
+    StaffRole.ADMIN: N_("Administrator"),
+    StaffRole.CASEWORKER: N_("Pendamping"),
+    StaffRole.PARTNER: N_("Petugas mitra OPD"),
+}
+
+# The PPKS categories (Permensos 08/2012) as msgids, so every catalog translates them. Their
+# official names can hurt; clients never label themselves with one (staff set it).
+PPKS_NAMES: tuple[str, ...] = (
+    N_("Anak Balita Telantar"),
+    N_("Anak Telantar"),
+    N_("Anak yang Berhadapan dengan Hukum"),
+    N_("Anak Jalanan"),
+    N_("Anak dengan Kedisabilitasan"),
+    N_("Anak yang Menjadi Korban Tindak Kekerasan atau Diperlakukan Salah"),
+    N_("Anak yang Memerlukan Perlindungan Khusus"),
+    N_("Lanjut Usia Telantar"),
+    N_("Penyandang Disabilitas"),
+    N_("Tuna Susila"),
+    N_("Gelandangan"),
+    N_("Pengemis"),
+    N_("Pemulung"),
+    N_("Kelompok Minoritas"),
+    N_("Bekas Warga Binaan Lembaga Pemasyarakatan"),
+    N_("Orang dengan HIV/AIDS"),
+    N_("Korban Penyalahgunaan NAPZA"),
+    N_("Korban Trafficking"),
+    N_("Korban Tindak Kekerasan"),
+    N_("Pekerja Migran Bermasalah Sosial"),
+    N_("Korban Bencana Alam"),
+    N_("Korban Bencana Sosial"),
+    N_("Perempuan Rawan Sosial Ekonomi"),
+    N_("Fakir Miskin"),
+    N_("Keluarga Bermasalah Sosial Psikologis"),
+    N_("Komunitas Adat Terpencil"),
+)
+
+
+def ppks_label(category: PpksCategory) -> str:
+    """The category's msgid (its official Indonesian name); translate it to show it."""
+    return category.name
+
+
+assert tuple(c.name for c in PPKS_CATEGORIES) == PPKS_NAMES, "PPKS msgids differ from the CSV"

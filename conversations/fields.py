@@ -49,7 +49,13 @@ def full_name(prompt: Prompt, store: Callable[[Turn, D, str], Awaitable[Next]]) 
             return Rejected(turn.gettext(NAME_PROBLEMS[checked]))
         return await store(turn, draft, checked)
 
-    return FreeText(prompt=prompt, take=take, max_length=300, accepts=TEXT_ONLY)
+    return FreeText(
+        prompt=prompt,
+        take=take,
+        max_length=300,
+        too_long=NAME_PROBLEMS[NameProblem.TOO_LONG],
+        accepts=TEXT_ONLY,
+    )
 
 
 def explain_nik_error(turn: Turn, error: NikError) -> str:

@@ -95,7 +95,11 @@ async def _income(turn: Turn, draft: ReportDraft, text: str) -> Parsed:
             "Anda menulis kisaran {low} sampai {high}. "
             "Kira-kira berapa yang biasanya Anda dapat sebulan?"
         ).format(low=money[0], high=money[-1])
-    elif parsed.reason in (UnclearReason.NO_UNIT, UnclearReason.AMBIGUOUS_UNIT):
+    elif parsed.reason is UnclearReason.AMBIGUOUS_UNIT:
+        question = _(
+            '"M" bisa berarti juta atau miliar. Maksud Anda {first} atau {second} sebulan?'
+        ).format(first=money[0], second=money[-1])
+    elif parsed.reason in (UnclearReason.NO_UNIT, UnclearReason.TOO_LARGE):
         question = _("Maksud Anda {first} atau {second}?").format(first=money[0], second=money[-1])
     else:
         question = _("Ada beberapa angka. Mana penghasilan bersih sebulan?")

@@ -142,6 +142,13 @@ class Person:
         """Press a button with arbitrary (possibly forged) callback data."""
         return await self._do(self.user.press_data(data, message=message))
 
+    async def send_album(self, count: int) -> list[SentMessage]:
+        """Send `count` photos as one album; returns once the bot has handled all of them."""
+        before = len(self.user.messages)
+        for update_id in await self.user.send_album(count):
+            await self.harness.processed(update_id)
+        return self.user.messages[before:]
+
     async def do(self, action: Awaitable[int]) -> list[SentMessage]:
         """Any other SimulatedUser action (sticker, photo, contact, ...)."""
         return await self._do(action)

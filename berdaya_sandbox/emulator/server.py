@@ -153,11 +153,13 @@ class BotApiEmulator:
         failure = self._take_failure(name, params.for_record().get("chat_id"))
         if failure is not None and failure.mode == "drop":  # the connection dies unanswered
             st.record_call(ApiCall(name, params.for_record(), 0, "dropped", None, {}, True))
+            await st.notify()
             if request.transport is not None:
                 request.transport.close()
             return web.Response(status=499)
         if failure is not None and failure.mode == "hang":  # no answer until the client gives up
             st.record_call(ApiCall(name, params.for_record(), 0, "timed out", None, {}, True))
+            await st.notify()
             await asyncio.sleep(failure.seconds)
             return _json(ApiError(504, "Gateway Timeout").to_json(), 504)
         injected = failure is not None and failure.mode == "error"

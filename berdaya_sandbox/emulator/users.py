@@ -35,6 +35,7 @@ class SimulatedUser:
         self._chat = chat
         self.phone_number = phone_number
         self._sent_ids: list[int] = []
+        self.actions = 0  # messages sent and buttons pressed, to count a dialog's answers
 
     # -- who ---------------------------------------------------------------------------------
 
@@ -122,6 +123,7 @@ class SimulatedUser:
                 f"{self.first_name} has blocked the bot; call emu.unblock({self.id}) first"
             )
         chat.started = True
+        self.actions += 1
         message = {
             "message_id": chat.take_message_id(),
             "from": chat.user.to_api(),
@@ -169,6 +171,19 @@ class SimulatedUser:
         if caption:
             content["caption"] = caption
         return await self._deliver(content)
+
+    async def send_album(self, count: int = 2) -> list[int]:
+        """Send ``count`` photos as one album: one update each, sharing a ``media_group_id``
+        (as Telegram delivers them). Returns every update id, in order."""
+        group = f"album-{self.id}-{self._st.now()}-{len(self._sent_ids)}"
+        ids = []
+        for index in range(count):
+            stored = self._st.files.add(
+                "photo", sample_png() + bytes([index]), mime_type="image/png"
+            )
+            sizes = [size.to_api() for size in self._st.files.photo_sizes(stored)]
+            ids.append(await self._deliver({"photo": sizes, "media_group_id": group}))
+        return ids
 
     async def send_voice(self, data: bytes | None = None, duration: int = 3) -> int:
         """Send a voice note."""
@@ -292,6 +307,7 @@ class SimulatedUser:
     async def _callback(self, message: SentMessage, data: str) -> int:
         if self._chat.blocked:
             raise AssertionError(f"{self.first_name} has blocked the bot")
+        self.actions += 1
         query = {
             "id": self._st.new_query(self.id, data),
             "from": self.info.to_api(),

@@ -21,6 +21,7 @@ async def register_herself(
     language_button: str = "Bahasa Indonesia",
     nik: str = NIK_SITI,
     region_typed: str = "bojonegoro",
+    save: bool = True,
 ) -> None:
     """Self-registration from /start to the saved record, answering every question."""
     await person.send("/start")
@@ -30,13 +31,12 @@ async def register_herself(
     await person.send("Siti Rahayu")
     await person.send(nik)
     await person.send(region_typed)
-    await person.press(person.last.button_labels[-1])  # next page of PPKS categories
-    await person.press(person.last.button_labels[1])  # no. 9, Penyandang Disabilitas
     await person.send("Menjahit di UPT Bina Daksa Pasuruan")
     await person.send("Jahit seragam")
     skip = person.last.reply_keyboard[-1][0].text if person.last.reply_keyboard else ""
     await person.send(skip)
-    await person.press(person.last.button_labels[0])  # save
+    if save:
+        await person.press(person.last.button_labels[0])  # save
 
 
 async def invited_client(

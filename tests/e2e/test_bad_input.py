@@ -112,4 +112,4 @@ async def test_onboarding_steps_answer_odd_input_too(harness: Harness) -> None:
     reply = await budi.do(budi.user.send_sticker())
     assert "nama lengkap" in reply[-1].text
     reply = await budi.send("x" * 4000)
-    assert "3 sampai 100 huruf" in budi.text(reply)
+    assert reply[0].text == "Nama terlalu panjang: paling banyak 100 huruf."

@@ -34,6 +34,7 @@ async def bot_process(
         "TELEGRAM_API_URL": emulator.base_url,
         "DATABASE_URL": database_url,
         "BERDAYA_RATE_LIMIT": "0",
+        "BERDAYA_API_TIMEOUT": "1",
     }
     with log.open("ab") as sink:
         process = await asyncio.create_subprocess_exec(
@@ -106,3 +107,54 @@ async def test_kill_9_in_the_middle_of_a_report_resumes_at_the_same_step(
     assert "Berdaya is running" in logged
     for secret in (NIK_SITI, "6281234567890", "omzet 3jt", invitation.code, emulator.token):
         assert secret not in logged
+
+
+async def test_kill_9_between_the_commit_and_the_send_the_reply_comes_after_the_restart(
+    emulator: BotApiEmulator, database_url: str, db: Database, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    from bot.storage.models import Conversation
+
+    now = datetime.now(UTC)
+    async with db.transaction() as session:
+        invitation = await registration.invite_client(
+            session,
+            full_name="Siti Rahayu",
+            nik=NIK_SITI,
+            region_code="3522",
+            now=now,
+            today=now.date(),
+        )
+    log = tmp_path / "bot.log"
+    siti = emulator.user(first_name="Siti", language_code="id")
+    question = "Berapa orang karyawan"
+
+    async with bot_process(emulator, database_url, log) as first:
+        await _step(siti, lambda: siti.send(f"/start {invitation.code}"), "Pilih bahasa")
+        await _step(siti, lambda: siti.press("Bahasa Indonesia"), "setuju")
+        await _step(siti, lambda: siti.press("✅ Saya setuju"), "Apa yang ingin Anda lakukan?")
+        await _step(siti, lambda: siti.send("/lapor"), "keadaan usaha")
+        await _step(siti, lambda: siti.press("👍 Berjalan lancar"), "penghasilan bersih")
+        emulator.fail_next("sendMessage", hang=120)  # the reply's request never completes
+        await siti.send("3jt")
+        hung = await emulator.wait_for(
+            lambda: any(c.description == "timed out" for c in emulator.calls), timeout=30
+        )
+        assert hung  # the turn has committed and its reply is on the wire: now kill
+        first.kill()
+        await first.wait()
+    async with db.transaction() as session:
+        state = await session.get(Conversation, siti.id)
+    assert state is not None and state.state == "employees"
+    assert state.data["draft"]["income"] == 3_000_000
+    assert not any(question in m.text for m in siti.messages), [
+        (c.method, c.status, c.description) for c in emulator.calls[-8:]
+    ]
+
+    async with bot_process(emulator, database_url, log):
+        await siti.wait_until(
+            lambda: any(question in m.text for m in siti.messages), timeout=45, what=question
+        )
+        await _step(siti, lambda: siti.press("2"), "kendala utama")
+    assert len([m for m in siti.messages if question in m.text]) == 1

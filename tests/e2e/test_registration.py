@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from bot.services import registration
@@ -25,25 +26,23 @@ async def test_a_tailor_in_bojonegoro_registers_herself_and_waits_for_verificati
     await siti.press("📝 Daftar sendiri")
     await siti.send("Siti Rahayu")
     reply = await siti.send(NIK_SITI)
-    assert "kabupaten/kota" in reply[-1].text
+    assert "atau ketik namanya (misalnya: Bojonegoro)" in reply[-1].text
     reply = await siti.press("Berikutnya ▶️")
     assert reply == []  # the page turns in place
     assert "Kab. Pasuruan" in siti.last.button_labels
-    reply = await siti.press("Berikutnya ▶️")
+    await siti.press("Berikutnya ▶️")
     reply = await siti.press("Kab. Bojonegoro")
-    assert "kategori" in reply[-1].text
-    reply = await siti.press("Berikutnya ▶️")
-    reply = await siti.press("Penyandang Disabilitas")
+    assert "Pelatihan apa" in reply[-1].text  # no PPKS category: her caseworker sets it
     await siti.send("Menjahit di UPT Rehabilitasi Sosial Bina Daksa Pasuruan")
     reply = await siti.send("Jahit seragam kantor")
     assert reply[-1].reply_keyboard is not None
     reply = await siti.do(siti.user.tap_reply_button("📱 Kirim nomor HP saya"))
     summary = reply[-1].text
     assert "Siti Rahayu" in summary and "Kab. Bojonegoro" in summary
-    assert "Penyandang Disabilitas" in summary
+    assert "Kategori" not in summary
+    assert reply[-1].button_labels == ["✅ Simpan", "✏️ Ubah"]
     reply = await siti.press("✅ Simpan")
-    text = siti.text(reply)
-    assert "menunggu" in text or "memeriksa data Anda" in text
+    assert "Pendamping dari Dinas Sosial akan memeriksa data Anda" in siti.text(reply)
     assert "📋 Lapor keadaan usaha" in reply[-1].button_labels
 
     async with db.transaction() as session:
@@ -51,13 +50,94 @@ async def test_a_tailor_in_bojonegoro_registers_herself_and_waits_for_verificati
         user = (await session.execute(select(User))).scalar_one()
         consent = (await session.execute(select(Consent))).scalar_one()
     assert client.status == "pending" and client.origin == "self"
-    assert client.region_code == "3522" and client.ppks_category == 9
+    assert client.region_code == "3522" and client.ppks_category is None
     assert client.nik == NIK_SITI and client.phone is not None
     assert client.user_id == user.id and user.telegram_id == siti.id
     assert consent.granted and consent.user_id == user.id
 
     reply = await siti.send("/start")  # a registered user gets the menu, not registration again
     assert "Halo, Siti Rahayu!" in reply[-1].text
+
+
+async def test_registration_takes_ten_answers(harness: Harness) -> None:
+    siti = harness.person("Siti", "id")
+    await register_herself(siti)
+    assert siti.user.actions == 11  # /start, then ten answers (no PPKS category, no paging)
+
+
+async def test_a_nik_already_registered_is_caught_at_the_nik_step(
+    harness: Harness, db: Database
+) -> None:
+    async with db.transaction() as session:
+        await registration.invite_client(
+            session,
+            full_name="Siti Rahayu",
+            nik=NIK_SITI,
+            region_code="3522",
+            now=harness.clock.now(),
+            today=harness.clock.now().date(),
+        )
+    someone = harness.person("Siti", "id")
+    await someone.send("/start")
+    await someone.press("Bahasa Indonesia")
+    await someone.press("✅ Saya setuju")
+    await someone.press("📝 Daftar sendiri")
+    await someone.send("Siti Rahayu")
+    reply = await someone.send(NIK_SITI)
+    assert "NIK ini sudah terdaftar di Dinas Sosial" in someone.text(reply)
+    assert reply[-1].button_labels == ["🔑 Saya punya kode", "📝 Daftar sendiri"]
+
+
+async def test_one_field_is_corrected_from_the_summary_and_the_rest_is_kept(
+    harness: Harness, db: Database
+) -> None:
+    siti = harness.person("Siti", "id")
+    await register_herself(siti, save=False)
+    reply = await siti.press("✏️ Ubah")
+    assert reply[-1].button_labels == [
+        "Nama",
+        "NIK",
+        "Kabupaten/kota",
+        "Pelatihan",
+        "Usaha",
+        "Nomor HP",
+        "⬅️ Kembali ke ringkasan",
+    ]
+    reply = await siti.press("Usaha")
+    assert "Apa usaha Anda sekarang?" in reply[-1].text
+    reply = await siti.send("Warung makan")
+    assert "Periksa data Anda" in reply[-1].text  # straight back to the summary
+    assert "Usaha: Warung makan" in reply[-1].text
+    assert "Pelatihan: Menjahit di UPT Bina Daksa Pasuruan" in reply[-1].text
+    await siti.press("✅ Simpan")
+    async with db.transaction() as session:
+        client = (await session.execute(select(Client))).scalar_one()
+    assert client.business_type == "Warung makan"
+    assert client.training == "Menjahit di UPT Bina Daksa Pasuruan"
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("<b>&", "Nama hanya boleh berisi huruf, spasi, titik, tanda petik (') dan tanda hubung (-)."),
+        ("Siti 2", "Nama tidak boleh berisi angka."),
+        ("Si", "Nama terlalu pendek: tulis paling sedikit 3 huruf."),
+        ("Siti\u202eRahayu", "Nama berisi huruf tersembunyi. Ketik ulang namanya, ya."),
+    ],
+)
+async def test_a_name_without_letters_or_with_symbols_is_refused_with_the_reason(
+    harness: Harness, typed: str, reason: str
+) -> None:
+    siti = harness.person("Siti", "id")
+    await siti.send("/start")
+    await siti.press("Bahasa Indonesia")
+    await siti.press("✅ Saya setuju")
+    await siti.press("📝 Daftar sendiri")
+    reply = await siti.send(typed)
+    assert reply[0].text == reason
+    assert reply[-1].text == "Siapa nama lengkap Anda? Tulis sesuai KTP."
+    reply = await siti.send("Ni Luh Putu Ayu-Sari D'Costa")
+    assert "Ketik NIK Anda" in reply[-1].text
 
 
 async def test_declining_consent_stores_nothing(harness: Harness, db: Database) -> None:

@@ -160,3 +160,108 @@ async def test_someone_not_registered_is_pointed_to_start(harness: Harness) -> N
     budi = harness.person("Budi", "id")
     reply = await budi.send("/lapor")
     assert "/start" in reply[-1].text
+
+
+@pytest.mark.parametrize(
+    ("typed", "question", "buttons", "pressed", "stored"),
+    [
+        (
+            "1M",
+            '"M" bisa berarti juta atau miliar. Maksud Anda Rp1.000.000 atau Rp1.000.000.000 sebulan?',
+            ["Rp1.000.000", "Rp1.000.000.000", "✏️ Tulis lagi"],
+            "Rp1.000.000",
+            1_000_000,
+        ),
+        (
+            "1,5M",
+            '"M" bisa berarti juta atau miliar. Maksud Anda Rp1.500.000 atau Rp1.500.000.000 sebulan?',
+            ["Rp1.500.000", "Rp1.500.000.000", "✏️ Tulis lagi"],
+            "Rp1.500.000",
+            1_500_000,
+        ),
+        (
+            "1.500",
+            "Maksud Anda Rp1.500 atau Rp1.500.000?",
+            ["Rp1.500", "Rp1.500.000", "✏️ Tulis lagi"],
+            "Rp1.500.000",
+            1_500_000,
+        ),
+        (
+            "Rp1.000.000.000",
+            "Rp1.000.000.000 sebulan, benar?",
+            ["✅ Ya, benar", "✏️ Tulis lagi"],
+            "✅ Ya, benar",
+            1_000_000_000,
+        ),
+    ],
+)
+async def test_amounts_that_could_be_misread_are_asked_about(
+    harness: Harness,
+    db: Database,
+    typed: str,
+    question: str,
+    buttons: list[str],
+    pressed: str,
+    stored: int,
+) -> None:
+    siti = await invited_client(harness, db)
+    await siti.send("/lapor")
+    await siti.press("👍 Berjalan lancar")
+    reply = await siti.send(typed)
+    assert reply[-1].text == question
+    assert reply[-1].button_labels == buttons
+    reply = await siti.press(pressed)
+    assert "karyawan" in reply[-1].text
+    await siti.press("0")
+    await siti.press("Tidak ada kendala")
+    await siti.press("⏭️ Lewati")
+    await siti.press("✅ Simpan")
+    [report] = await _reports(db)
+    assert report.monthly_income == stored
+
+
+async def test_no_false_hundred_percent_drop_after_a_small_amount(
+    harness: Harness, db: Database
+) -> None:
+    siti = await invited_client(harness, db)
+    await file_report(siti, income="3jt")
+    harness.clock.advance(timedelta(days=30))
+    await siti.send("/lapor")
+    await siti.press("👍 Berjalan lancar")
+    await siti.send("1.500")
+    await siti.press("Rp1.500")  # she confirms the tiny amount herself
+    await siti.press("0")
+    await siti.press("Tidak ada kendala")
+    await siti.press("⏭️ Lewati")
+    reply = await siti.press("✅ Simpan")
+    assert "Penghasilan turun 99% dari laporan 12 Agustus 2026." in siti.text(reply)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("lancar", "running"), ("menurun", "declining"), ("berhenti", "paused"), ("tutup", "closed")],
+)
+async def test_typing_a_word_of_a_status_button_presses_it(
+    harness: Harness, db: Database, typed: str, stored: str
+) -> None:
+    siti = await invited_client(harness, db)
+    await siti.send("/lapor")
+    reply = await siti.send(typed)
+    assert reply[-1].text.startswith("Berapa penghasilan bersih")
+    await siti.send("3jt")
+    await siti.press("0")
+    await siti.press("Tidak ada kendala")
+    await siti.press("⏭️ Lewati")
+    await siti.press("✅ Simpan")
+    [report] = await _reports(db)
+    assert report.business_status == stored
+
+
+async def test_a_word_in_two_status_buttons_asks_to_press_one(
+    harness: Harness, db: Database
+) -> None:
+    siti = await invited_client(harness, db)
+    await siti.send("/lapor")
+    reply = await siti.send("berjalan")
+    assert reply[0].text == "Ada beberapa tombol yang cocok. Tekan salah satu tombol di bawah."
+    assert reply[-1].text == "Bagaimana keadaan usaha Anda bulan ini?"

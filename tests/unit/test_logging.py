@@ -26,3 +26,24 @@ def test_secrets_are_masked(secret: str) -> None:
 def test_timestamps_and_small_numbers_survive() -> None:
     line = "2026-11-25 23:52:19,489 INFO tick closed 3 flows in 12 ms"
     assert redact(line) == line
+
+
+def test_every_line_names_its_update_flow_and_step(capsys: pytest.CaptureFixture[str]) -> None:
+    import logging
+
+    from bot.log_context import bind_step, bind_update
+    from bot.logging_setup import configure_logging
+
+    root = logging.getLogger()
+    saved, level = root.handlers[:], root.level
+    configure_logging(logging.INFO)
+    log = logging.getLogger("berdaya.test")
+    log.info("outside any update")
+    bind_update(4711)
+    bind_step("rep", "income")
+    log.info("income read")
+    bind_update(None)
+    root.handlers[:], root.level = saved, level
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0].endswith("berdaya.test [-]: outside any update")
+    assert lines[1].endswith("berdaya.test [u=4711 rep/income]: income read")

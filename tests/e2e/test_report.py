@@ -12,6 +12,7 @@ from bot.storage.models import BusinessReport
 from tests.e2e.dialogs import file_report, invited_client
 from tests.harness import Harness
 
+M_QUESTION = '"M" bisa berarti juta atau miliar. Maksud Anda {} atau {} sebulan?'
 STATUSES = [
     ("👍 Berjalan lancar", "running"),
     ("📉 Berjalan, tapi menurun", "declining"),
@@ -167,14 +168,14 @@ async def test_someone_not_registered_is_pointed_to_start(harness: Harness) -> N
     [
         (
             "1M",
-            '"M" bisa berarti juta atau miliar. Maksud Anda Rp1.000.000 atau Rp1.000.000.000 sebulan?',
+            M_QUESTION.format("Rp1.000.000", "Rp1.000.000.000"),
             ["Rp1.000.000", "Rp1.000.000.000", "✏️ Tulis lagi"],
             "Rp1.000.000",
             1_000_000,
         ),
         (
             "1,5M",
-            '"M" bisa berarti juta atau miliar. Maksud Anda Rp1.500.000 atau Rp1.500.000.000 sebulan?',
+            M_QUESTION.format("Rp1.500.000", "Rp1.500.000.000"),
             ["Rp1.500.000", "Rp1.500.000.000", "✏️ Tulis lagi"],
             "Rp1.500.000",
             1_500_000,

@@ -2,51 +2,65 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from html import escape
 
-from bot.i18n import translator
+from bot.chat.turn import Turn
+from bot.i18n import N_, translator
 from bot.services import cases, outbox
 from bot.services.cases import Case
-from conversations.engine import END, REPEAT, Flow, Kind, Step, Turn, ask
+from conversations.engine import END, Draft, Flow, Next
+from conversations.steps import FreeText, Option, Parsed, Rejected
 
-NOTE = "note"
 MAX_NOTE = 1000
+CANCEL = "cancel"
+TOO_LONG = N_("Tulis catatan singkat, paling banyak 1000 huruf.")
+
+
+class S(StrEnum):
+    """The closing's one step: the note."""
+
+    NOTE = "note"
+
+
+class CloseDraft(Draft):
+    """The case being closed, and the client's name for the prompt."""
+
+    alert_id: int
+    client: str
 
 
 async def start(turn: Turn, case: Case) -> None:
     """Ask the handler (or an administrator) for the closing note."""
-    turn.begin(FLOW.name, NOTE, {"alert": case.alert.id, "client": case.client.full_name})
-    await ask(turn, FLOW, NOTE)
+    await FLOW.start(turn, CloseDraft(alert_id=case.alert.id, client=case.client.full_name))
 
 
-async def ask_note(turn: Turn) -> None:
-    """What was done for the client."""
+def _prompt(turn: Turn, draft: CloseDraft) -> str:
     _ = turn.gettext
-    turn.say(
-        _("📝 Tulis catatan penutup kasus {client}: apa yang sudah dilakukan?").format(
-            client=escape(turn.data["client"])
-        ),
-        turn.keyboard([[(_("↩️ Jangan ditutup dulu"), "cancel")]]),
+    return _("📝 Tulis catatan penutup kasus {client}: apa yang sudah dilakukan?").format(
+        client=escape(draft.client)
     )
 
 
-async def take_note(turn: Turn) -> str:
+def _keep_open_button(turn: Turn, _draft: CloseDraft) -> list[Option]:
+    return [(turn.gettext(N_("↩️ Jangan ditutup dulu")), CANCEL)]
+
+
+async def _keep_open(turn: Turn, _draft: CloseDraft, _value: str) -> Next:
+    turn.say(turn.gettext(N_("Baik, kasus tetap terbuka.")))
+    return END
+
+
+async def _close(turn: Turn, draft: CloseDraft, note: str) -> Parsed:
     """Close the case with the note; the client is told when she was being written to."""
     _ = turn.gettext
-    if turn.input.kind is Kind.BUTTON:
-        if turn.input.value != "cancel":
-            return REPEAT
-        turn.say(_("Baik, kasus tetap terbuka."))
-        return END
-    note = turn.input.text.strip()
-    if not note or len(note) > MAX_NOTE:
-        turn.say(_("Tulis catatan singkat, paling banyak 1000 huruf."))
-        return REPEAT
+    if not note:
+        return Rejected(_(TOO_LONG))
     member = turn.staff
     case = None
     if member is not None:
         case = await cases.open_case(
-            turn.session, alert_id=int(turn.data["alert"]), member=member, lock=True
+            turn.session, alert_id=draft.alert_id, member=member, lock=True
         )
     if (
         member is None
@@ -80,6 +94,17 @@ async def take_note(turn: Turn) -> str:
 
 FLOW = Flow(
     name="cls",
+    states=S,
+    draft_model=CloseDraft,
+    steps={
+        S.NOTE: FreeText(
+            prompt=_prompt,
+            take=_close,
+            max_length=MAX_NOTE,
+            too_long=TOO_LONG,
+            buttons=_keep_open_button,
+            on_button=_keep_open,
+        ),
+    },
     entry_command="",  # opened only from an alert's ✅ Selesai button
-    steps={NOTE: Step(ask_note, take_note)},
 )

@@ -11,11 +11,12 @@ from handlers.features import Feature
 
 def all_features() -> tuple[Feature, ...]:
     """Every feature of the bot."""
-    from handlers import checkins, core, onboarding, report
+    from handlers import alerts, checkins, core, onboarding, report
 
     return (
         core.FEATURE,
         onboarding.FEATURE,
         report.FEATURE,
         checkins.FEATURE,
+        alerts.FEATURE,
     )

@@ -1,7 +1,9 @@
-"""Alerts: the claim / reply / close buttons, the client's answers relayed back, escalation.
+"""Alerts: the claim / reply / close buttons, the client's answers relayed back, escalation,
+and the buttons of alert messages that no longer apply.
 
 Every button is checked on the server: a staff member who does not cover the client gets the
-answer any stale button gets, so a forged `g:al:…` reveals and changes nothing.
+answer any stale button gets, so a forged `al:…` press reveals and changes nothing. What a
+client and her caseworker write to each other is never logged.
 """
 
 from __future__ import annotations
@@ -10,50 +12,56 @@ import logging
 from datetime import timedelta
 from html import escape
 
-from telegram import Bot
-from telegram.error import BadRequest, Forbidden, NetworkError
-
+from bot.chat.turn import Kind, Turn
 from bot.i18n import translator
-from bot.outbox_sender import deliver_outbox
 from bot.services import alerts, cases, outbox
-from bot.services.alerts import Op
+from bot.services.alerts import AlertPress, Op
 from bot.services.cases import ClaimOutcome
 from bot.services_container import AppServices
 from conversations import close_case, relay
-from conversations.engine import Kind, Turn
-from handlers.features import CASEWORKERS, Action, Feature, PeriodicJob
-from handlers.menu import global_keyboard
+from handlers.features import CASEWORKERS, ActionRoute, Courier, Feature, PeriodicJob
 
 log = logging.getLogger(__name__)
 MAX_RELAYED = 3500
-STRIP_BATCH = 50
+STRIP_BATCH = 100
 
 
-async def on_alert_button(turn: Turn, rest: str) -> None:
+async def _stale(turn: Turn) -> None:
+    """Exactly what the dispatcher answers to any outdated or forged button."""
+    _ = turn.gettext
+    turn.toast = _("Tombol ini sudah tidak berlaku.")
+    await turn.conductor.continue_or_menu(turn)
+
+
+async def on_alert_button(turn: Turn, press: AlertPress) -> None:
     """🙋 Saya tangani, 💬 Balas, ✅ Selesai: an unclaimed case is claimed first."""
     _ = turn.gettext
-    raw_id, _sep, code = rest.partition(":")
-    op = next((o for o in Op if o.value == code), None)
     member = turn.staff
     case = None
-    if member is not None and op is not None and raw_id.isdigit():
-        case = await cases.open_case(turn.session, alert_id=int(raw_id), member=member, lock=True)
-    if member is None or op is None or case is None:  # absent, or not hers: the same answer
-        turn.toast = _("Tombol ini sudah tidak berlaku.")
+    if member is not None:
+        case = await cases.open_case(
+            turn.session, alert_id=press.alert_id, member=member, lock=True
+        )
+    if member is None or case is None:  # absent, or not hers: the same answer
+        await _stale(turn)
         return
     outcome = await cases.claim(turn.session, case=case, member=member, now=turn.now)
     if outcome is ClaimOutcome.CLOSED:
-        turn.toast = _("Kasus ini sudah selesai.")
+        turn.toast = _("Kasus ini sudah selesai.")  # its buttons go with the next clean-up
         return
-    if outcome is ClaimOutcome.TAKEN and not (op is Op.CLOSE and member.is_admin):
+    admin_closes = press.op is Op.CLOSE and member.is_admin
+    if outcome is ClaimOutcome.TAKEN and not admin_closes:
         name = escape(await cases.claimer_name(turn.session, case.alert))
         turn.say(_("Kasus ini sudah ditangani oleh {name}.").format(name=name))
-        return
+        return  # no edit: her message loses its buttons with the next clean-up
     turn.queued_outbox = outcome is ClaimOutcome.CLAIMED  # tell the others right away
-    turn.pressed_keyboard = global_keyboard(alerts.case_rows(turn.t, case.alert.id, claimed=True))
-    if op is Op.REPLY:
+    if outcome is not ClaimOutcome.TAKEN:
+        # The handler's buttons; the router edits nothing when the message already shows them
+        # (💬 Balas after 🙋, or a relayed message).
+        turn.pressed_buttons = alerts.case_rows(turn.t, case.alert.id, claimed=True)
+    if press.op is Op.REPLY:
         await relay.start(turn, case)
-    elif op is Op.CLOSE:
+    elif press.op is Op.CLOSE:
         await close_case.start(turn, case)
     else:
         turn.say(
@@ -67,8 +75,9 @@ async def on_alert_button(turn: Turn, rest: str) -> None:
 async def relay_from_client(turn: Turn) -> bool:
     """A client's message outside any flow goes to the caseworker writing to her, if any."""
     _ = turn.gettext
-    client_id = turn.profile.client_id if turn.profile else None
-    if client_id is None or turn.input.kind is Kind.EDITED:
+    profile = turn.profile
+    client_id = profile.client_id if profile else None
+    if profile is None or client_id is None or turn.input.kind is Kind.EDITED:
         return False
     found = await cases.relay_to_caseworker(turn.session, client_id=client_id)
     if found is None:
@@ -83,7 +92,7 @@ async def relay_from_client(turn: Turn) -> bool:
         return True
     t = translator(handler.language)
     header = t.gettext("💬 <b>Pesan dari {client}:</b>").format(
-        client=escape(turn.profile.full_name or "") if turn.profile else ""
+        client=escape(profile.full_name or "")
     )
     await outbox.enqueue(
         turn.session,
@@ -91,44 +100,38 @@ async def relay_from_client(turn: Turn) -> bool:
         text=f"{header}\n{escape(text)}",
         purpose="relay",
         now=turn.now,
-        buttons=alerts.outbox_rows(alerts.case_rows(t, alert.id, claimed=True)),
+        buttons=alerts.case_rows(t, alert.id, claimed=True),
     )
     turn.queued_outbox = True
     turn.say(_("✅ Pesan Anda sudah diteruskan ke pendamping."))
     return True
 
 
-async def escalation_job(services: AppServices, bot: Bot) -> int:
+async def escalation_job(services: AppServices, courier: Courier) -> int:
     """Alerts nobody claimed in 48 hours go to the administrators."""
     async with services.db.transaction() as session:
         escalated = await alerts.escalate_due(session, now=services.clock.now())
     if escalated:
         log.info("alerts: %d escalated to the administrators", escalated)
-        await deliver_outbox(services, bot)
+        await courier.deliver_due()
     return escalated
 
 
-async def strip_stale_buttons(services: AppServices, bot: Bot) -> int:
-    """Best effort: remove the buttons of alert messages that someone else claimed."""
+async def strip_stale_buttons(services: AppServices, courier: Courier) -> int:
+    """Remove the buttons of alert messages that someone else claimed (or that are closed):
+    the edits go through the outbox, like every other message."""
     async with services.db.transaction() as session:
-        stale = await cases.stale_messages(session, limit=STRIP_BATCH)
-    done: list[int] = []
-    for delivery_id, chat_id, message_id in stale:
-        try:
-            await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
-        except (BadRequest, Forbidden):
-            pass  # unchanged, deleted or blocked: nothing left to fix
-        except NetworkError:
-            continue  # try again at the next run
-        done.append(delivery_id)
-    if done:
-        async with services.db.transaction() as session:
-            await cases.forget_messages(session, delivery_ids=done)
-    return len(done)
+        queued = await cases.strip_stale_buttons(
+            session, now=services.clock.now(), limit=STRIP_BATCH
+        )
+    if queued:
+        await courier.deliver_due()
+    return queued
 
 
 FEATURE = Feature(
-    actions=(Action("al", on_alert_button, CASEWORKERS),),
+    name="alerts",
+    actions=(ActionRoute(AlertPress, on_alert_button, CASEWORKERS),),
     flows=(relay.FLOW, close_case.FLOW),
     text_hooks=(relay_from_client,),
     jobs=(

@@ -7,6 +7,7 @@ Every action on a case checks on the server that the staff member covers the cli
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from html import escape
@@ -14,18 +15,15 @@ from html import escape
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.chat.callbacks import CallbackData
+from bot.chat.messages import Buttons, rows_of
 from bot.domain.reference import region_by_code
+from bot.domain.vocabulary import BusinessStatus, Obstacle
 from bot.i18n import N_, Translator, translator
 from bot.services import outbox, staff
 from bot.services.staff import StaffProfile
 from bot.storage import alerts as repo
-from bot.storage.models import (
-    Alert,
-    AlertKind,
-    BusinessStatus,
-    Client,
-    Obstacle,
-)
+from bot.storage.models import Alert, AlertKind, Client
 
 ESCALATE_AFTER = timedelta(hours=48)
 ESCALATION_BATCH = 100
@@ -40,28 +38,35 @@ KIND_TITLES = {
 
 
 class Op(StrEnum):
-    """What an alert button does (the last part of its callback data `g:al:<id>:<op>`)."""
+    """What an alert button does."""
 
     CLAIM = "c"
     REPLY = "r"
     CLOSE = "x"
 
 
-def case_rows(t: Translator, alert_id: int, *, claimed: bool) -> list[list[tuple[str, str]]]:
-    """The alert's buttons as (label, value without the `g:` prefix)."""
-    rows = [] if claimed else [[(t.gettext("🙋 Saya tangani"), f"al:{alert_id}:{Op.CLAIM}")]]
+@dataclass(frozen=True)
+class AlertPress(CallbackData, prefix="al"):
+    """A button of an alert (or of a relayed message): 🙋 Saya tangani, 💬 Balas, ✅ Selesai.
+
+    Valid from any chat state; who may act on which alert is checked on the server."""
+
+    alert_id: int
+    op: Op
+
+
+def case_rows(t: Translator, alert_id: int, *, claimed: bool) -> Buttons:
+    """The alert's buttons: without 🙋 once someone handles the case."""
+    rows: list[list[tuple[str, CallbackData]]] = []
+    if not claimed:
+        rows.append([(t.gettext("🙋 Saya tangani"), AlertPress(alert_id, Op.CLAIM))])
     rows.append(
         [
-            (t.gettext("💬 Balas"), f"al:{alert_id}:{Op.REPLY}"),
-            (t.gettext("✅ Selesai"), f"al:{alert_id}:{Op.CLOSE}"),
+            (t.gettext("💬 Balas"), AlertPress(alert_id, Op.REPLY)),
+            (t.gettext("✅ Selesai"), AlertPress(alert_id, Op.CLOSE)),
         ]
     )
-    return rows
-
-
-def outbox_rows(rows: list[list[tuple[str, str]]]) -> list[list[tuple[str, str]]]:
-    """Global button values as callback data, for a message queued in the outbox."""
-    return [[(label, "g:" + value) for label, value in row] for row in rows]
+    return rows_of(rows)
 
 
 def title(t: Translator, alert: Alert) -> str:
@@ -133,7 +138,7 @@ async def _notify(
         text=text,
         purpose="alert",
         now=now,
-        buttons=outbox_rows(case_rows(t, alert.id, claimed=False)),
+        buttons=case_rows(t, alert.id, claimed=False),
         dedupe_key=key,
     )
     await repo.add_delivery(

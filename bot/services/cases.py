@@ -12,13 +12,23 @@ from html import escape
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.chat.messages import EditButtons, buttons_to_json
 from bot.i18n import translator
 from bot.services import outbox
 from bot.services.alerts import title
 from bot.services.staff import StaffProfile
 from bot.storage import alerts as repo
+from bot.storage import outbox as outbox_repo
 from bot.storage import staff as staff_repo
-from bot.storage.models import Alert, Client, ClientEvent, User
+from bot.storage.models import (
+    Alert,
+    Client,
+    ClientEvent,
+    OutboxKind,
+    OutboxMessage,
+    OutboxStatus,
+    User,
+)
 
 
 class ClaimOutcome(StrEnum):
@@ -164,11 +174,57 @@ async def close_case(
     return True
 
 
-async def stale_messages(session: AsyncSession, *, limit: int) -> list[tuple[int, int, int]]:
-    """Alert messages whose buttons no longer apply: (delivery id, chat id, message id)."""
-    return await repo.stale_messages(session, limit=limit)
+async def queue_buttons_edit(
+    session: AsyncSession,
+    *,
+    chat_id: int,
+    edit: EditButtons,
+    purpose: str,
+    now: datetime,
+    dedupe_key: str | None = None,
+) -> OutboxMessage | None:
+    """Queue a change of the buttons under a message already sent (the outbox sends it, under
+    its retry rules); None when the dedupe key was queued before."""
+    return await outbox_repo.add(
+        session,
+        message=OutboxMessage(
+            chat_id=chat_id,
+            kind=OutboxKind.EDIT_BUTTONS.value,
+            text="",
+            payload={"buttons": buttons_to_json(edit.buttons)},
+            edit_message_id=edit.message_id,
+            purpose=purpose,
+            priority=outbox.priority_of(purpose).value,
+            dedupe_key=dedupe_key,
+            status=OutboxStatus.PENDING.value,
+            created_at=now,
+            not_before=now,
+            attempts=0,
+        ),
+    )
 
 
-async def forget_messages(session: AsyncSession, *, delivery_ids: list[int]) -> None:
-    """Those alert messages were edited: leave them alone from now on."""
-    await repo.forget_messages(session, delivery_ids=delivery_ids)
+async def strip_stale_buttons(session: AsyncSession, *, now: datetime, limit: int) -> int:
+    """Queue the removal of the buttons of alert messages that no longer apply (someone else
+    took the case, or it is closed); returns how many edits were queued.
+
+    Each alert message is dealt with once, and a message already left without buttons (as far
+    as the outbox knows) is not edited again: an edit that changes nothing is never made.
+    """
+    stale = await repo.stale_messages(session, limit=limit)
+    bare = await repo.buttons_removed(session, messages=[(m.chat_id, m.message_id) for m in stale])
+    queued = 0
+    for message in stale:
+        if (message.chat_id, message.message_id) in bare:
+            continue
+        row = await queue_buttons_edit(
+            session,
+            chat_id=message.chat_id,
+            edit=EditButtons(message.message_id),
+            purpose="alert-buttons",
+            now=now,
+            dedupe_key=f"alert-buttons:{message.delivery_id}",
+        )
+        queued += row is not None
+    await repo.forget_messages(session, delivery_ids=[m.delivery_id for m in stale])
+    return queued

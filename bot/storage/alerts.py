@@ -3,12 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.models import Alert, AlertDelivery, Client, ClientEvent, OutboxMessage
+from bot.storage.models import (
+    Alert,
+    AlertDelivery,
+    Client,
+    ClientEvent,
+    OutboxKind,
+    OutboxMessage,
+    OutboxStatus,
+)
+
+# An edit in one of these states will not change (or has not changed) the message.
+_EDIT_NOT_APPLIED = (
+    OutboxStatus.FAILED.value,
+    OutboxStatus.EXPIRED.value,
+    OutboxStatus.BLOCKED.value,
+)
+
+
+@dataclass(frozen=True)
+class AlertMessage:
+    """An alert message as Telegram knows it, and the delivery it belongs to."""
+
+    delivery_id: int
+    chat_id: int
+    message_id: int
 
 
 async def by_event_key(session: AsyncSession, *, event_key: str) -> Alert | None:
@@ -90,9 +115,10 @@ async def unclaimed_since(
     return [(row[0], row[1]) for row in result]
 
 
-async def stale_messages(session: AsyncSession, *, limit: int) -> list[tuple[int, int, int]]:
-    """(delivery id, chat id, message id) of alert messages whose buttons no longer apply:
-    the alert is closed, or claimed by someone else."""
+async def stale_messages(session: AsyncSession, *, limit: int) -> list[AlertMessage]:
+    """Sent alert messages whose buttons no longer apply: the alert is closed, or claimed by
+    someone else. (The claimer's own message keeps its 💬 Balas and ✅ Selesai until the case
+    is closed.) Locked on PostgreSQL, so two runs never take the same ones."""
     result = await session.execute(
         select(AlertDelivery.id, OutboxMessage.chat_id, OutboxMessage.telegram_message_id)
         .join(Alert, Alert.id == AlertDelivery.alert_id)
@@ -107,9 +133,35 @@ async def stale_messages(session: AsyncSession, *, limit: int) -> list[tuple[int
                 ),
             ),
         )
+        .order_by(AlertDelivery.id)
         .limit(limit)
+        .with_for_update(of=AlertDelivery, skip_locked=True)
     )
-    return [(row[0], row[1], row[2]) for row in result if row[2] is not None]
+    return [AlertMessage(row[0], row[1], row[2]) for row in result if row[2] is not None]
+
+
+async def buttons_removed(
+    session: AsyncSession, *, messages: Sequence[tuple[int, int]]
+) -> set[tuple[int, int]]:
+    """Of these (chat id, message id), the messages whose latest buttons edit in the outbox
+    (sent, or on its way) leaves them without buttons: nothing is left to remove."""
+    if not messages:
+        return set()
+    result = await session.execute(
+        select(OutboxMessage.chat_id, OutboxMessage.edit_message_id, OutboxMessage.payload)
+        .where(
+            OutboxMessage.kind == OutboxKind.EDIT_BUTTONS.value,
+            OutboxMessage.chat_id.in_(sorted({chat for chat, _message in messages})),
+            OutboxMessage.edit_message_id.in_(sorted({message for _chat, message in messages})),
+            OutboxMessage.status.not_in(_EDIT_NOT_APPLIED),
+        )
+        .order_by(OutboxMessage.id)
+    )
+    latest: dict[tuple[int, int], bool] = {}
+    for chat_id, message_id, payload in result:
+        if message_id is not None:
+            latest[(chat_id, message_id)] = bool((payload or {}).get("buttons"))
+    return {key for key in messages if latest.get(key) is False}
 
 
 async def forget_messages(session: AsyncSession, *, delivery_ids: Sequence[int]) -> None:

@@ -7,7 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bot.chat.callbacks import unpack
+from bot.chat.messages import EditButtons, Message
+from bot.i18n import translator
 from bot.services import alerts, cases, staff
+from bot.services.alerts import AlertPress, Op
 from bot.services.cases import ClaimOutcome
 from bot.services.staff import StaffProfile
 from bot.storage import alerts as alerts_repo
@@ -19,6 +23,7 @@ from bot.storage.models import (
     BusinessStatus,
     Client,
     Obstacle,
+    OutboxKind,
     OutboxMessage,
     StaffRole,
     Upt,
@@ -255,3 +260,115 @@ async def test_which_reports_alert(
         found = (await session.execute(select(Alert.kind).order_by(Alert.id))).scalars()
         assert list(found) == kinds
     assert raised is bool(kinds)
+
+
+async def test_alert_buttons_are_typed_actions_in_the_outbox(db: Database) -> None:
+    await _people(db)
+    client = await _client(db)
+    await _raise(db, client)
+    async with db.transaction() as session:
+        [message] = (
+            await session.execute(select(OutboxMessage).where(OutboxMessage.chat_id == 501))
+        ).scalars()
+    buttons = Message.from_json(message.text, message.payload).buttons
+    assert [[b.label for b in row] for row in buttons] == [
+        ["🙋 Saya tangani"],
+        ["💬 Balas", "✅ Selesai"],
+    ]
+    actions = [unpack(b.action) for row in buttons for b in row]
+    assert actions == [AlertPress(1, Op.CLAIM), AlertPress(1, Op.REPLY), AlertPress(1, Op.CLOSE)]
+    assert [b.action for row in buttons for b in row] == ["al:1:c", "al:1:r", "al:1:x"]
+    claimed = alerts.case_rows(translator("id"), 1, claimed=True)
+    assert claimed == buttons[1:]  # the handler's buttons: the same, without 🙋
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "al:99999999999999999999999:c",
+        "al:²:c",
+        "al:1:zz",
+        "al:1",
+        "al:1:c:c",
+        "al::c",
+        "al:-1:c",
+        "al:01:c",
+        "g:al:1:c",
+        "al:1:C",
+    ],
+)
+def test_forged_alert_buttons_do_not_decode(data: str) -> None:
+    assert unpack(data) is None
+
+
+async def _sent(db: Database, *, chat_id: int, message_id: int) -> None:
+    """The alert message to this chat reached Telegram as `message_id`."""
+    async with db.transaction() as session:
+        [row] = (
+            await session.execute(
+                select(OutboxMessage).where(
+                    OutboxMessage.chat_id == chat_id, OutboxMessage.purpose == "alert"
+                )
+            )
+        ).scalars()
+        row.status, row.telegram_message_id = "sent", message_id
+
+
+async def _strip(db: Database) -> int:
+    async with db.transaction() as session:
+        return await cases.strip_stale_buttons(session, now=NOW, limit=50)
+
+
+async def _edits(db: Database) -> list[tuple[int, int | None, object]]:
+    async with db.transaction() as session:
+        rows = (
+            await session.execute(
+                select(OutboxMessage)
+                .where(OutboxMessage.kind == OutboxKind.EDIT_BUTTONS.value)
+                .order_by(OutboxMessage.id)
+            )
+        ).scalars()
+        return [(r.chat_id, r.edit_message_id, r.payload) for r in rows]
+
+
+async def test_stale_alert_buttons_are_removed_once_through_the_outbox(db: Database) -> None:
+    people = await _people(db)
+    client = await _client(db)
+    await _raise(db, client)
+    await _sent(db, chat_id=501, message_id=11)  # Ani's; Uli's (502) is not sent yet
+    assert await _strip(db) == 0  # nobody took it: every button still applies
+    async with db.transaction() as session:
+        case = await cases.open_case(session, alert_id=1, member=people["ani"], lock=True)
+        assert case is not None
+        await cases.claim(session, case=case, member=people["ani"], now=NOW)
+    assert await _strip(db) == 0  # Ani's own message keeps 💬 Balas and ✅ Selesai
+    await _sent(db, chat_id=502, message_id=21)
+    assert await _strip(db) == 1
+    assert await _edits(db) == [(502, 21, {"buttons": []})]
+    assert await _strip(db) == 0  # once
+    async with db.transaction() as session:
+        case = await cases.open_case(session, alert_id=1, member=people["ani"], lock=True)
+        assert case is not None
+        assert await cases.close_case(session, case=case, member=people["ani"], note="ok", now=NOW)
+    assert await _strip(db) == 1  # closed: now Ani's buttons go too
+    assert await _edits(db) == [(502, 21, {"buttons": []}), (501, 11, {"buttons": []})]
+    assert await _strip(db) == 0
+
+
+async def test_a_message_already_without_buttons_is_not_edited_again(db: Database) -> None:
+    people = await _people(db)
+    client = await _client(db)
+    await _raise(db, client)
+    await _sent(db, chat_id=502, message_id=21)
+    async with db.transaction() as session:
+        # Uli's buttons were already removed (e.g. by the router, answering her press).
+        await cases.queue_buttons_edit(
+            session, chat_id=502, edit=EditButtons(21), purpose="reply", now=NOW
+        )
+        case = await cases.open_case(session, alert_id=1, member=people["ani"], lock=True)
+        assert case is not None
+        await cases.claim(session, case=case, member=people["ani"], now=NOW)
+    assert await _strip(db) == 0
+    assert len(await _edits(db)) == 1
+    async with db.transaction() as session:
+        assert await alerts_repo.stale_messages(session, limit=50) == []  # and forgotten

@@ -1,100 +1,111 @@
-"""Rejecting a self-registration: the caseworker types the reason, and the client is told it."""
+"""❌ Tolak of a self-registration: the caseworker types the reason, and the client is told it.
+
+Opened from the client card (`handlers/caseload.py`) once the client is known to be hers and
+still pending; everything is checked again when the reason is saved.
+"""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from html import escape
 
-from bot.i18n import translator
-from bot.services import caseload, outbox
-from bot.services.caseload import DecisionResult
-from conversations.engine import END, REPEAT, Flow, Kind, Step, Turn, ask
-from handlers.menu import global_keyboard
-from handlers.staff_menu import back_to_menu
+from bot.chat.turn import Turn
+from bot.i18n import N_
+from bot.services import caseload
+from bot.services.caseload import MAX_REASON, ClientFilter, DecisionResult
+from conversations.engine import END, Draft, Flow, Next
+from conversations.steps import CANCEL, FreeText, Option, Parsed, Rejected
+from conversations.verify import back_to_card
 
-REASON = "reason"
-MIN_REASON, MAX_REASON = 3, 300
-
-
-async def start(turn: Turn, *, client_id: int, full_name: str) -> None:
-    """Ask for the reason to reject this client (already checked to be hers and pending)."""
-    turn.begin(FLOW.name, REASON, {"client_id": client_id, "name": full_name})
-    await ask(turn, FLOW, REASON)
+MIN_REASON = 3
+REASON_LENGTH = N_("Alasan harus 3 sampai 300 huruf.")
 
 
-async def ask_reason(turn: Turn) -> None:
-    """Why is the registration rejected? The client will read it."""
-    _ = turn.gettext
-    turn.say(
-        _(
-            "Tulis alasan penolakan pendaftaran <b>{name}</b> (3 sampai 300 huruf). "
-            "Alasan ini akan dikirim kepada klien, jadi tulis dengan bahasa yang sopan dan jelas."
-        ).format(name=escape(str(turn.data["name"]))),
-        turn.keyboard([[(_("❌ Batal"), "cancel")]]),
+class S(StrEnum):
+    """The one question: why."""
+
+    REASON = "reason"
+
+
+class RejectDraft(Draft):
+    """Whom to reject, and the list her card came from."""
+
+    client_id: int
+    name: str
+    filter: ClientFilter = ClientFilter.ALL
+    page: int = 0
+
+
+async def start(
+    turn: Turn, *, client_id: int, full_name: str, which: ClientFilter, page: int
+) -> None:
+    """Ask the reason to reject a client already checked to be hers and pending."""
+    await FLOW.start(
+        turn, RejectDraft(client_id=client_id, name=full_name, filter=which, page=page)
     )
 
 
-async def take_reason(turn: Turn) -> str:
-    """Reject with the reason, tell the client in her language, or cancel."""
+def _prompt(turn: Turn, draft: RejectDraft) -> str:
     _ = turn.gettext
-    if turn.input.kind is Kind.BUTTON:
-        if turn.input.value != "cancel":
-            return REPEAT
-        turn.say(
-            _("Dibatalkan. Pendaftaran klien tidak jadi ditolak."),
-            global_keyboard([back_to_menu(turn)]),
-        )
-        return END
-    reason = " ".join(turn.input.text.split())
+    return _(
+        "Tulis alasan penolakan pendaftaran <b>{name}</b> (3 sampai 300 huruf). "
+        "Alasan ini akan dikirim kepada klien, jadi tulis dengan bahasa yang sopan dan jelas."
+    ).format(name=escape(draft.name))
+
+
+def _cancel_button(turn: Turn, _draft: RejectDraft) -> list[Option]:
+    return [(turn.gettext("❌ Batal"), CANCEL)]
+
+
+async def _cancel(turn: Turn, draft: RejectDraft, _value: str) -> Next:
+    _ = turn.gettext
+    turn.say(
+        _("Dibatalkan. Pendaftaran klien tidak jadi ditolak."),
+        back_to_card(turn, draft.client_id, draft.filter, draft.page),
+    )
+    return END
+
+
+async def _reason(turn: Turn, draft: RejectDraft, text: str) -> Parsed:
+    """Reject with the reason (the client is told it in her language)."""
+    _ = turn.gettext
+    reason = " ".join(text.split())
     if not MIN_REASON <= len(reason) <= MAX_REASON:
-        turn.say(_("Alasan harus 3 sampai 300 huruf."))
-        return REPEAT
-    if turn.staff is None:  # deactivated meanwhile
+        return Rejected(_(REASON_LENGTH))
+    if not caseload.may_manage_clients(turn.staff) or turn.staff is None:  # deactivated meanwhile
         turn.say(_("Perintah itu tidak saya kenal. Ketik /bantuan untuk melihat daftar perintah."))
         return END
     decision = await caseload.reject_client(
-        turn.session,
-        actor=turn.staff,
-        client_id=int(turn.data["client_id"]),
-        reason=reason,
-        now=turn.now,
+        turn.session, actor=turn.staff, client_id=draft.client_id, reason=reason, now=turn.now
     )
     if decision.result is DecisionResult.NOT_FOUND:
         text = _("Klien itu tidak ditemukan di wilayah Anda.")
     elif decision.result is DecisionResult.NOT_PENDING:
         text = _("Pendaftaran ini sudah diputuskan sebelumnya.")
-    else:
-        await _tell_client(turn, decision, reason)
+    elif decision.notified:
+        turn.queued_outbox = True  # her notice goes out right after the commit
         text = _("Pendaftaran {name} ditolak. Alasannya sudah dikirim kepada klien.").format(
             name=escape(decision.full_name)
         )
-    back = f"kl:c:{int(turn.data['client_id'])}"
-    turn.say(text, global_keyboard([[(_("⬅️ Kembali"), back)], back_to_menu(turn)]))
+    else:  # her Telegram account is gone: nobody to tell
+        text = _("Pendaftaran {name} ditolak.").format(name=escape(decision.full_name))
+    turn.say(text, back_to_card(turn, draft.client_id, draft.filter, draft.page))
     return END
-
-
-async def _tell_client(turn: Turn, decision: caseload.Decision, reason: str) -> None:
-    """The rejection and its reason, in the client's own language, through the outbox."""
-    if decision.telegram_id is None:
-        return
-    t = translator(decision.language, turn.services.settings.timezone)
-    text = t.gettext(
-        "Maaf, pendaftaran Anda di Berdaya belum dapat diterima oleh Dinas Sosial.\n"
-        "Alasan dari pendamping: {reason}\n"
-        "Kalau ada pertanyaan, hubungi pendamping atau kantor Dinas Sosial terdekat."
-    ).format(reason=escape(reason))
-    await outbox.enqueue(
-        turn.session,
-        chat_id=decision.telegram_id,
-        text=text,
-        purpose="client_rejected",
-        now=turn.now,
-        dedupe_key=f"client:{int(turn.data['client_id'])}:rejected",
-    )
-    turn.queued_outbox = True
 
 
 FLOW = Flow(
     name="rej",
+    states=S,
+    draft_model=RejectDraft,
+    steps={
+        S.REASON: FreeText[RejectDraft](
+            prompt=_prompt,
+            take=_reason,
+            max_length=MAX_REASON,
+            too_long=REASON_LENGTH,
+            buttons=_cancel_button,
+            on_button=_cancel,
+        )
+    },
     entry_command="klien",
-    steps={REASON: Step(ask_reason, take_reason)},
 )

@@ -11,7 +11,7 @@ from handlers.features import Feature
 
 def all_features() -> tuple[Feature, ...]:
     """Every feature of the bot."""
-    from handlers import alerts, checkins, core, onboarding, report
+    from handlers import alerts, caseload, checkins, core, onboarding, report
 
     return (
         core.FEATURE,
@@ -19,4 +19,5 @@ def all_features() -> tuple[Feature, ...]:
         report.FEATURE,
         checkins.FEATURE,
         alerts.FEATURE,
+        caseload.FEATURE,
     )

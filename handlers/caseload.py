@@ -1,27 +1,45 @@
 """/klien and /undang: a caseworker's clients, the client card, verification and invitations.
 
-Callback data (after `g:kl:`): `l:<filter>:<page>` a list as a new message, `p:<filter>:<page>`
-the same list turned in place, `c:<id>[:<filter>:<page>]` a card, `v:<id>` verify, `r:<id>`
-reject, `inv` the invitation flow. Every id is checked against the presser's area in the service.
+The buttons are typed actions (`bot/services/caseload.py`): `ClientList` (a filter's page, as a
+new message or turned in place), `ClientCard`, `Verify` and `Reject`. Every client id is checked
+against the presser's area in the service; a client she does not cover gets exactly the answer
+any stale button gets, so a forged button reveals and changes nothing.
 """
 
 from __future__ import annotations
 
 from html import escape
 
-from telegram import InlineKeyboardMarkup
-
+from bot.chat.actions import RunCommand, ShowMenu
+from bot.chat.messages import Buttons, rows_of
+from bot.chat.turn import Turn
 from bot.domain.reference import ppks_by_no, region_by_code
-from bot.i18n import N_, translator
-from bot.services import caseload, outbox
-from bot.services.caseload import ClientCard, ClientFilter, ClientPage, DecisionResult
-from bot.storage.models import BusinessStatus, ClientStatus
-from conversations import client_invite, reject
-from conversations.engine import Turn
-from conversations.report import STATUS_LABELS
-from handlers.features import CASEWORKERS, Action, Command, Feature
-from handlers.menu import global_keyboard
-from handlers.staff_menu import back_to_menu
+from bot.domain.vocabulary import (
+    BUSINESS_STATUS_LABELS,
+    BUSINESS_STATUS_MARKERS,
+    CLIENT_STATUS_LABELS,
+    ClientStatus,
+    ppks_label,
+)
+from bot.i18n import N_
+from bot.services import caseload
+from bot.services.caseload import (
+    PAGE_SIZE,
+    ClientCard,
+    ClientDetails,
+    ClientFilter,
+    ClientList,
+    ClientRow,
+    DecisionResult,
+    Reject,
+    Verify,
+)
+from conversations import client_invite, reject, verify
+from conversations.engine import repeat
+from conversations.paging import Page, nav_row, page_of
+from handlers import menu
+from handlers.dispatch import Dispatcher
+from handlers.features import CASEWORKERS, ActionRoute, Command, Feature, Menu, MenuEntry
 
 FILTER_LABELS = {
     ClientFilter.ALL: N_("Semua"),
@@ -30,22 +48,20 @@ FILTER_LABELS = {
     ClientFilter.STOPPED: N_("Berhenti"),
     ClientFilter.PENDING: N_("Menunggu verifikasi"),
 }
-CLIENT_STATUS_LABELS = {
-    ClientStatus.PENDING: N_("⏳ Menunggu verifikasi"),
-    ClientStatus.VERIFIED: N_("✅ Terverifikasi"),
-    ClientStatus.REJECTED: N_("❌ Ditolak"),
-}
 EVENT_LABELS = {
     "invited": N_("Diundang"),
     "verified": N_("Diverifikasi"),
     "rejected": N_("Ditolak"),
 }
-MARKERS = {
-    BusinessStatus.RUNNING: "👍",
-    BusinessStatus.DECLINING: "📉",
-    BusinessStatus.PAUSED: "⏸️",
-    BusinessStatus.CLOSED: "❌",
-}
+DECISION_FLOWS = frozenset({verify.FLOW.name, reject.FLOW.name})
+BUSY = N_("Anda sedang mengisi data. Lanjutkan di bawah, atau ketik /batal.")
+
+
+async def _stale(turn: Turn) -> None:
+    """The answer any outdated or forged button gets (a toast, and the question or the menu)."""
+    conductor = turn.conductor
+    assert isinstance(conductor, Dispatcher)
+    await conductor.stale(turn)
 
 
 def _region(code: str) -> str:
@@ -53,85 +69,116 @@ def _region(code: str) -> str:
     return region.label if region else code
 
 
-async def show_clients(turn: Turn, rest: str = "") -> None:
+# -- the list ------------------------------------------------------------------------------------
+
+
+async def show_clients(turn: Turn, _args: str = "") -> None:
     """/klien: the first page of the caseworker's clients, all of them."""
     await _send_list(turn, ClientFilter.ALL, 0)
+    paused = turn.paused
+    if turn.flow_state is None and paused is not None and paused.flow in DECISION_FLOWS:
+        menu.offer_resume(turn)  # an idle verification or rejection said "ketik /klien"
+
+
+async def _page(turn: Turn, which: ClientFilter, page: int) -> tuple[Page[ClientRow], int]:
+    """The page of the list (clamped to the pages there are) and how many clients it has."""
+    assert turn.staff is not None
+    total = await caseload.count_clients(turn.session, viewer=turn.staff, which=which, now=turn.now)
+    window = page_of(range(total), page, PAGE_SIZE)
+    rows = await caseload.client_rows(
+        turn.session,
+        viewer=turn.staff,
+        which=which,
+        now=turn.now,
+        offset=window.number * PAGE_SIZE,
+    )
+    return Page(rows, window.number, window.pages), total
 
 
 async def _send_list(turn: Turn, which: ClientFilter, page: int) -> None:
     _ = turn.gettext
-    assert turn.staff is not None
-    found = await caseload.list_clients(
-        turn.session, viewer=turn.staff, which=which, page=page, now=turn.now
-    )
-    count = turn.t.ngettext("{n} klien", "{n} klien", found.total).format(n=found.total)
+    found, total = await _page(turn, which, page)
+    count = turn.t.ngettext("{n} klien", "{n} klien", total).format(n=total)
     text = _("<b>Klien saya</b> · {filter}: {count}").format(
         filter=_(FILTER_LABELS[which]), count=count
     )
-    if found.total == 0:
+    if total == 0:
         text += "\n" + _("Tidak ada klien dengan saringan ini.")
     elif found.pages > 1:
         text += "\n" + _("Ada {pages} halaman; pakai ◀️ ▶️ di bawah.").format(pages=found.pages)
-    turn.say(text, _list_keyboard(turn, which, found))
+    turn.say(text, _list_buttons(turn, which, found))
 
 
-def _list_keyboard(turn: Turn, which: ClientFilter, found: ClientPage) -> InlineKeyboardMarkup:
+def _list_buttons(turn: Turn, which: ClientFilter, found: Page[ClientRow]) -> Buttons:
     _ = turn.gettext
-    rows: list[list[tuple[str, str]]] = []
-    for row in found.rows:
+    rows: list[list[tuple[str, ClientList | ClientCard | ShowMenu]]] = []
+    for row in found.items:
         if row.status is ClientStatus.PENDING:
             marker = "⏳"
+        elif row.latest_status is not None:
+            marker = BUSINESS_STATUS_MARKERS[row.latest_status]
         else:
-            marker = MARKERS.get(row.latest_status, "▫️") if row.latest_status else "▫️"
+            marker = "▫️"
         label = f"{marker} {row.full_name[:40]} · {_region(row.region_code)}"
-        rows.append([(label, f"kl:c:{row.id}:{which.value}:{found.page}")])
-    nav = []
-    if found.page > 0:
-        nav.append((_("◀️ Sebelumnya"), f"kl:p:{which.value}:{found.page - 1}"))
-    if found.page < found.pages - 1:
-        nav.append((_("Berikutnya ▶️"), f"kl:p:{which.value}:{found.page + 1}"))
+        rows.append([(label, ClientCard(row.id, which, found.number))])
+    # (nav_row wants a Page[object]; Page is invariant, so a Page[ClientRow] needs restating)
+    window: Page[object] = Page(found.items, found.number, found.pages)
+    nav = nav_row(turn.t, window, lambda n: ClientList(which, n, in_place=True))
     if nav:
-        rows.append(nav)
-    filters = [
-        (("• " if f is which else "") + _(label), f"kl:l:{f.value}:0")
+        rows.append(list(nav))
+    filters: list[tuple[str, ClientList | ClientCard | ShowMenu]] = [
+        (("• " if f is which else "") + _(label), ClientList(f, 0))
         for f, label in FILTER_LABELS.items()
     ]
     rows += [filters[:2], filters[2:4], filters[4:]]
-    rows.append(back_to_menu(turn))
-    return global_keyboard(rows)
+    rows.append([(_("⬅️ Menu staf"), ShowMenu())])
+    return rows_of(rows)
 
 
-async def _turn_page(turn: Turn, which: ClientFilter, page: int) -> None:
-    """◀/▶: the same list, the next page, edited in place."""
-    assert turn.staff is not None
-    found = await caseload.list_clients(
-        turn.session, viewer=turn.staff, which=which, page=page, now=turn.now
-    )
-    turn.pressed_keyboard = _list_keyboard(turn, which, found)
+async def on_list(turn: Turn, action: ClientList) -> None:
+    """A filter (a new message) or ◀/▶ (the pressed list turned in place)."""
+    if not action.in_place:
+        await _send_list(turn, action.filter, action.page)
+        return
+    found, _total = await _page(turn, action.filter, action.page)
+    if found.number != action.page:  # the list has shrunk since: show it afresh
+        await _send_list(turn, action.filter, found.number)
+        return
+    # Another page always differs from the one on screen (its ◀/▶ at least); the router
+    # still never sends an edit that would change nothing.
+    turn.pressed_buttons = _list_buttons(turn, action.filter, found)
 
 
-async def _show_card(turn: Turn, client_id: int, back: str) -> None:
+# -- the card ------------------------------------------------------------------------------------
+
+
+async def on_card(turn: Turn, action: ClientCard) -> None:
+    """The client card as a new message; a client she does not cover is a stale button."""
     _ = turn.gettext
     assert turn.staff is not None
-    card = await caseload.client_card(turn.session, viewer=turn.staff, client_id=client_id)
+    card = await caseload.client_card(turn.session, viewer=turn.staff, client_id=action.client_id)
     if card is None:
-        turn.say(
-            _("Klien itu tidak ditemukan di wilayah Anda."), global_keyboard([back_to_menu(turn)])
-        )
+        await _stale(turn)
         return
-    rows: list[list[tuple[str, str]]] = []
+    rows: list[list[tuple[str, Verify | Reject | ClientList]]] = []
     if card.status is ClientStatus.PENDING:
-        rows.append([(_("✅ Verifikasi"), f"kl:v:{card.id}"), (_("❌ Tolak"), f"kl:r:{card.id}")])
-    rows.append([(_("⬅️ Kembali"), back)])
-    turn.say("\n".join(_card_lines(turn, card)), global_keyboard(rows))
+        rows.append(
+            [
+                (_("✅ Verifikasi"), Verify(card.id, action.filter, action.page)),
+                (_("❌ Tolak"), Reject(card.id, action.filter, action.page)),
+            ]
+        )
+    rows.append([(_("⬅️ Kembali"), ClientList(action.filter, action.page))])
+    turn.say("\n".join(card_lines(turn, card)), rows_of(rows))
 
 
-def _card_lines(turn: Turn, card: ClientCard) -> list[str]:
+def card_lines(turn: Turn, card: ClientDetails) -> list[str]:
+    """The card's text: who she is, her latest reports and her history."""
     _ = turn.gettext
     status = _(CLIENT_STATUS_LABELS[card.status])
-    category = ppks_by_no(card.ppks_category) if card.ppks_category else None
     if card.status is ClientStatus.REJECTED and card.rejection_reason:
         status += " — " + escape(card.rejection_reason)
+    category = ppks_by_no(card.ppks_category) if card.ppks_category is not None else None
     training = escape(card.training or "-")
     if card.upt_name:
         training += " · " + escape(card.upt_name)
@@ -141,7 +188,9 @@ def _card_lines(turn: Turn, card: ClientCard) -> list[str]:
         f"<b>{escape(card.full_name)}</b>",
         _("Kabupaten/kota: {value}").format(value=escape(_region(card.region_code))),
         _("Status: {value}").format(value=status),
-        _("Kategori: {value}").format(value=escape(category.name if category else "-")),
+        _("Kategori: {value}").format(
+            value=escape(_(ppks_label(category)) if category is not None else "-")
+        ),
         _("Telegram: {value}").format(
             value=_("terhubung") if card.linked else _("belum membuka undangan")
         ),
@@ -158,7 +207,7 @@ def _card_lines(turn: Turn, card: ClientCard) -> list[str]:
             + " · ".join(
                 [
                     escape(turn.t.date(report.created_at)),
-                    _(STATUS_LABELS[report.status]),
+                    _(BUSINESS_STATUS_LABELS[report.status]),
                     turn.t.money(report.income),
                     employees.format(n=report.employees),
                 ]
@@ -180,90 +229,89 @@ def _card_lines(turn: Turn, card: ClientCard) -> list[str]:
     return lines
 
 
-async def _verify(turn: Turn, client_id: int) -> None:
-    _ = turn.gettext
-    assert turn.staff is not None
-    decision = await caseload.verify_client(
-        turn.session, actor=turn.staff, client_id=client_id, now=turn.now
-    )
-    if decision.result is DecisionResult.NOT_FOUND:
-        text = _("Klien itu tidak ditemukan di wilayah Anda.")
-    elif decision.result is DecisionResult.NOT_PENDING:
-        text = _("Pendaftaran ini sudah diputuskan sebelumnya.")
-    else:
-        if decision.telegram_id is not None:
-            t = translator(decision.language, turn.services.settings.timezone)
-            await outbox.enqueue(
-                turn.session,
-                chat_id=decision.telegram_id,
-                text=t.gettext(
-                    "Kabar baik! Data Anda di Berdaya sudah diperiksa dan diverifikasi "
-                    "oleh Dinas Sosial Jawa Timur. Terima kasih."
-                ),
-                purpose="client_verified",
-                now=turn.now,
-                dedupe_key=f"client:{client_id}:verified",
-            )
-            turn.queued_outbox = True
-        text = _("✅ {name} sudah diverifikasi. Klien sudah diberi tahu.").format(
-            name=escape(decision.full_name)
-        )
-    back = [(_("⬅️ Kembali"), f"kl:c:{client_id}")]
-    turn.say(text, global_keyboard([back, back_to_menu(turn)]))
+# -- verification and rejection ------------------------------------------------------------------
 
 
-async def _start_reject(turn: Turn, client_id: int) -> None:
+async def _decision_flow_may_start(turn: Turn) -> bool:
+    """Another flow (an invitation, a relay...) is finished first; an open verification or
+    rejection (one question each) is simply replaced."""
+    state = turn.flow_state
+    if state is None or state.flow in DECISION_FLOWS:
+        return True
+    turn.say(turn.gettext(BUSY))
+    await repeat(turn, turn.conductor.flow(state.flow))
+    return False
+
+
+async def _decide(turn: Turn, action: Verify | Reject) -> None:
+    """Open the verification (category) or rejection (reason) flow for a pending client."""
     _ = turn.gettext
     assert turn.staff is not None
-    decision = await caseload.can_decide(turn.session, actor=turn.staff, client_id=client_id)
+    decision = await caseload.can_decide(turn.session, actor=turn.staff, client_id=action.client_id)
     if decision.result is DecisionResult.NOT_FOUND:
+        await _stale(turn)
+        return
+    if decision.result is DecisionResult.NOT_PENDING:
         turn.say(
-            _("Klien itu tidak ditemukan di wilayah Anda."), global_keyboard([back_to_menu(turn)])
+            _("Pendaftaran ini sudah diputuskan sebelumnya."),
+            verify.back_to_card(turn, action.client_id, action.filter, action.page),
         )
-    elif decision.result is DecisionResult.NOT_PENDING:
-        turn.say(_("Pendaftaran ini sudah diputuskan sebelumnya."))
+        return
+    if not await _decision_flow_may_start(turn):
+        return
+    opens = verify.start if isinstance(action, Verify) else reject.start
+    await opens(
+        turn,
+        client_id=action.client_id,
+        full_name=decision.full_name,
+        which=action.filter,
+        page=action.page,
+    )
+
+
+async def on_verify(turn: Turn, action: Verify) -> None:
+    """✅ Verifikasi: ask the PPKS category, then verify."""
+    await _decide(turn, action)
+
+
+async def on_reject(turn: Turn, action: Reject) -> None:
+    """❌ Tolak: ask the reason, then reject."""
+    await _decide(turn, action)
+
+
+# -- invitations ---------------------------------------------------------------------------------
+
+
+async def invite(turn: Turn, _args: str = "") -> None:
+    """/undang: the invitation flow (or the open one, or the kept draft, back on screen)."""
+    active = turn.flow_state
+    if active is not None:
+        if active.flow != client_invite.FLOW.name:
+            turn.say(turn.gettext(BUSY))
+        await repeat(turn, turn.conductor.flow(active.flow))
+    elif turn.paused is not None and turn.paused.flow == client_invite.FLOW.name:
+        menu.offer_resume(turn)
     else:
-        await reject.start(turn, client_id=client_id, full_name=decision.full_name)
-
-
-async def invite(turn: Turn, rest: str = "") -> None:
-    """/undang: the invitation flow."""
-    await client_invite.start(turn)
-
-
-def _filter_and_page(parts: list[str]) -> tuple[ClientFilter, int] | None:
-    if len(parts) != 2 or not parts[1].isdigit() or parts[0] not in set(ClientFilter):
-        return None
-    return ClientFilter(parts[0]), int(parts[1])
-
-
-async def on_action(turn: Turn, rest: str) -> None:
-    """Route a `g:kl:…` button; anything malformed is a stale button."""
-    _ = turn.gettext
-    verb, *parts = rest.split(":")
-    listing = _filter_and_page(parts)
-    client_id = int(parts[0]) if parts and parts[0].isdigit() else None
-    if verb == "inv" and not parts:
-        await invite(turn)
-    elif verb in ("l", "p") and listing is not None:
-        await (_send_list if verb == "l" else _turn_page)(turn, *listing)
-    elif verb == "c" and client_id is not None and len(parts) in (1, 3):
-        back_listing = _filter_and_page(parts[1:]) or (ClientFilter.ALL, 0)
-        back = f"kl:l:{back_listing[0].value}:{back_listing[1]}"
-        await _show_card(turn, client_id, back)
-    elif verb == "v" and client_id is not None and len(parts) == 1:
-        await _verify(turn, client_id)
-    elif verb == "r" and client_id is not None and len(parts) == 1:
-        await _start_reject(turn, client_id)
-    else:
-        turn.toast = _("Tombol ini sudah tidak berlaku.")
+        await client_invite.start(turn)
 
 
 FEATURE = Feature(
+    name="caseload",
     commands=(
-        Command("klien", show_clients, CASEWORKERS),
-        Command("undang", invite, CASEWORKERS),
+        Command("klien", show_clients, N_("Klien di wilayah Anda"), CASEWORKERS),
+        Command("undang", invite, N_("Undang klien baru"), CASEWORKERS),
     ),
-    actions=(Action("kl", on_action, CASEWORKERS),),
-    flows=(client_invite.FLOW, reject.FLOW),
+    menu=(
+        MenuEntry(Menu.STAFF, N_("👥 Klien saya"), RunCommand("klien"), row=10, roles=CASEWORKERS),
+        MenuEntry(
+            Menu.STAFF, N_("✉️ Undang klien"), RunCommand("undang"), row=11, roles=CASEWORKERS
+        ),
+    ),
+    actions=(
+        ActionRoute(ClientList, on_list, CASEWORKERS),
+        ActionRoute(ClientCard, on_card, CASEWORKERS),
+        ActionRoute(Verify, on_verify, CASEWORKERS),
+        ActionRoute(Reject, on_reject, CASEWORKERS),
+    ),
+    flows=(client_invite.FLOW, verify.FLOW, reject.FLOW),
 )

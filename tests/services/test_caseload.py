@@ -1,20 +1,22 @@
-"""The caseload and staff administration services against a real database."""
+"""The caseload (and staff administration) services against a real database."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.nik import NikError
 from bot.services import accounts, caseload, registration, reports, staff, staff_admin
-from bot.services.caseload import ClientFilter, DecisionResult
+from bot.services.caseload import ClientFilter, DecisionResult, InviteResult
 from bot.services.reports import ReportInput
 from bot.services.staff import StaffProfile
 from bot.services.staff_admin import ChangeResult, StaffRedeemResult
 from bot.storage.db import Database
-from bot.storage.models import BusinessStatus, Client, StaffRole, Upt
+from bot.storage.models import BusinessStatus, Client, ClientStatus, OutboxMessage, StaffRole, Upt
+from conversations.paging import Page, page_of
 
 NOW = datetime(2026, 8, 12, 3, 0, tzinfo=UTC)
 TODAY = date(2026, 8, 12)
@@ -75,10 +77,33 @@ async def _staff(
 
 async def _names(db: Database, viewer: StaffProfile, which: ClientFilter) -> list[str]:
     async with db.transaction() as session:
-        page = await caseload.list_clients(
-            session, viewer=viewer, which=which, page=0, now=NOW + timedelta(days=61)
+        rows = await caseload.client_rows(
+            session, viewer=viewer, which=which, now=NOW + timedelta(days=61), offset=0
         )
-    return [row.full_name for row in page.rows]
+    return [row.full_name for row in rows]
+
+
+async def _self_registered(db: Database, *, telegram_id: int, language: str, serial: int) -> int:
+    async with db.transaction() as session:
+        await accounts.record_consent(session, telegram_id=telegram_id, language=language, now=NOW)
+        form = registration.RegistrationForm(
+            "Siti", _nik(BOJONEGORO, serial), BOJONEGORO, "Menjahit", "Jahit", None
+        )
+        await registration.register_self(session, telegram_id=telegram_id, form=form, now=NOW)
+        profile = await accounts.find_profile(session, telegram_id=telegram_id)
+    assert profile is not None and profile.client_id is not None
+    return profile.client_id
+
+
+async def _notices(db: Database, chat_id: int) -> list[OutboxMessage]:
+    async with db.transaction() as session:
+        found = await session.execute(
+            select(OutboxMessage).where(
+                OutboxMessage.chat_id == chat_id,
+                OutboxMessage.purpose.in_(["client_verified", "client_rejected"]),
+            )
+        )
+        return list(found.scalars())
 
 
 async def test_each_filter_selects_the_right_clients_of_the_caseworkers_area(db: Database) -> None:
@@ -109,6 +134,20 @@ async def test_each_filter_selects_the_right_clients_of_the_caseworkers_area(db:
     assert await _names(db, viewer, ClientFilter.STOPPED) == ["Cici"]
     assert await _names(db, viewer, ClientFilter.SILENT) == ["Dina", "Eka"]
     assert await _names(db, viewer, ClientFilter.PENDING) == []
+    async with db.transaction() as session:
+        counted = {
+            which: await caseload.count_clients(
+                session, viewer=viewer, which=which, now=NOW + timedelta(days=61)
+            )
+            for which in ClientFilter
+        }
+    assert counted == {
+        ClientFilter.ALL: 6,
+        ClientFilter.DECLINING: 1,
+        ClientFilter.STOPPED: 1,
+        ClientFilter.SILENT: 2,
+        ClientFilter.PENDING: 0,
+    }
     admin = await _staff(db, role=StaffRole.ADMIN, telegram_id=101)
     assert "Malang" in await _names(db, admin, ClientFilter.ALL)
 
@@ -125,63 +164,109 @@ async def test_a_page_is_two_queries_however_many_clients_it_shows(db: Database)
     def count(*args: object) -> None:
         statements.append(str(args[2]))
 
+    async def page(session: AsyncSession, number: int) -> Page[caseload.ClientRow]:
+        total = await caseload.count_clients(
+            session, viewer=viewer, which=ClientFilter.ALL, now=NOW
+        )
+        window = page_of(range(total), number, caseload.PAGE_SIZE)
+        rows = await caseload.client_rows(
+            session,
+            viewer=viewer,
+            which=ClientFilter.ALL,
+            now=NOW,
+            offset=window.number * caseload.PAGE_SIZE,
+        )
+        return Page(rows, window.number, window.pages)
+
     event.listen(db.engine.sync_engine, "before_cursor_execute", count)
     try:
         async with db.transaction() as session:
-            first = await caseload.list_clients(
-                session, viewer=viewer, which=ClientFilter.ALL, page=0, now=NOW
-            )
-            second = await caseload.list_clients(
-                session, viewer=viewer, which=ClientFilter.ALL, page=5, now=NOW
-            )
+            first = await page(session, 0)
+            second = await page(session, 5)  # past the end: the last page
     finally:
         event.remove(db.engine.sync_engine, "before_cursor_execute", count)
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) == 4  # a count and a page, twice
-    assert len(first.rows) == 10 and first.pages == 2 and first.total == 12
-    assert second.page == 1 and [r.full_name for r in second.rows] == ["Klien 11", "Klien 12"]
-    assert all(r.latest_status is BusinessStatus.RUNNING for r in first.rows)
+    assert len(first.items) == 10 and first.pages == 2
+    assert second.number == 1 and [r.full_name for r in second.items] == ["Klien 11", "Klien 12"]
+    assert all(r.latest_status is BusinessStatus.RUNNING for r in first.items)
 
 
 async def test_a_client_outside_the_area_can_be_neither_seen_nor_decided(db: Database) -> None:
-    async with db.transaction() as session:
-        await accounts.record_consent(session, telegram_id=9, language="jv", now=NOW)
-        form = registration.RegistrationForm(
-            "Siti", _nik(BOJONEGORO, 1), BOJONEGORO, 9, "Menjahit", "Jahit", None
-        )
-        await registration.register_self(session, telegram_id=9, form=form, now=NOW)
-        client_id = (await accounts.find_profile(session, telegram_id=9)).client_id  # type: ignore[union-attr]
-    assert client_id is not None
+    client_id = await _self_registered(db, telegram_id=9, language="jv", serial=1)
     malang = await _staff(db, role=StaffRole.CASEWORKER, telegram_id=100, regions=(MALANG,))
     bojonegoro = await _staff(db, role=StaffRole.CASEWORKER, telegram_id=101, regions=(BOJONEGORO,))
     async with db.transaction() as session:
         assert await caseload.client_card(session, viewer=malang, client_id=client_id) is None
-        refused = await caseload.verify_client(session, actor=malang, client_id=client_id, now=NOW)
+        refused = await caseload.verify_client(
+            session, actor=malang, client_id=client_id, ppks_category=9, now=NOW
+        )
+        assert refused.result is DecisionResult.NOT_FOUND and not refused.notified
+        refused = await caseload.reject_client(
+            session, actor=malang, client_id=client_id, reason="Bukan warga", now=NOW
+        )
         assert refused.result is DecisionResult.NOT_FOUND
-        missing = await caseload.verify_client(session, actor=bojonegoro, client_id=999, now=NOW)
-        assert missing.result is DecisionResult.NOT_FOUND
+        assert (await caseload.can_decide(session, actor=malang, client_id=client_id)).result is (
+            DecisionResult.NOT_FOUND
+        )
+        for missing in (999, 0, 2**31, 2**53 - 1):  # none, or beyond a 32-bit id (forged)
+            found = await caseload.verify_client(
+                session, actor=bojonegoro, client_id=missing, ppks_category=9, now=NOW
+            )
+            assert found.result is DecisionResult.NOT_FOUND, missing
+            assert await caseload.client_card(session, viewer=bojonegoro, client_id=missing) is None
+        client = await session.get(Client, client_id)
+        assert client is not None and client.status == "pending"
+    assert await _notices(db, 9) == []
+    async with db.transaction() as session:
         done = await caseload.reject_client(
             session, actor=bojonegoro, client_id=client_id, reason="  Bukan  warga  ", now=NOW
         )
-        assert done.result is DecisionResult.DONE
+        assert done.result is DecisionResult.DONE and done.notified
         assert done.telegram_id == 9 and done.language == "jv"
         again = await caseload.verify_client(
-            session, actor=bojonegoro, client_id=client_id, now=NOW
+            session, actor=bojonegoro, client_id=client_id, ppks_category=9, now=NOW
         )
-        assert again.result is DecisionResult.NOT_PENDING
+        assert again.result is DecisionResult.NOT_PENDING and not again.notified
         card = await caseload.client_card(session, viewer=bojonegoro, client_id=client_id)
     assert card is not None and card.rejection_reason == "Bukan warga"
+    assert card.ppks_category is None
     assert [(e.kind, e.note, e.staff_name) for e in card.events] == [
         ("rejected", "Bukan warga", "Staf 101")
     ]
+    notices = await _notices(db, 9)  # one notice, in her language (Basa Jawa)
+    assert [n.purpose for n in notices] == ["client_rejected"]
+    assert "Bukan warga" in notices[0].text and notices[0].text.startswith("Nyuwun")
+
+
+async def test_verification_stores_the_ppks_category_and_tells_the_client(db: Database) -> None:
+    client_id = await _self_registered(db, telegram_id=9, language="en", serial=1)
+    caseworker = await _staff(db, role=StaffRole.CASEWORKER, telegram_id=100, regions=(BOJONEGORO,))
+    async with db.transaction() as session:
+        with pytest.raises(ValueError, match="PPKS"):
+            await caseload.verify_client(
+                session, actor=caseworker, client_id=client_id, ppks_category=27, now=NOW
+            )
+        done = await caseload.verify_client(
+            session, actor=caseworker, client_id=client_id, ppks_category=9, now=NOW
+        )
+        assert done.result is DecisionResult.DONE and done.notified
+        card = await caseload.client_card(session, viewer=caseworker, client_id=client_id)
+    assert card is not None and card.ppks_category == 9
+    assert card.status is ClientStatus.VERIFIED
+    [notice] = await _notices(db, 9)
+    assert (
+        notice.text.startswith("Good news!") and notice.dedupe_key == f"client:{client_id}:verified"
+    )
 
 
 async def test_an_invitation_stays_inside_the_caseworkers_area(db: Database) -> None:
     async with db.transaction() as session:
         upt = Upt(name="UPT Rehabilitasi Sosial Bina Daksa Pasuruan")
-        session.add(upt)
+        other = Upt(name="UPT Pelayanan Sosial Tresna Werdha Jombang")
+        session.add_all([upt, other])
         await session.flush()
-        upt_id = upt.id
+        upt_id, other_id = upt.id, other.id
         await staff.add_staff(
             session,
             telegram_id=100,
@@ -192,49 +277,76 @@ async def test_an_invitation_stays_inside_the_caseworkers_area(db: Database) -> 
         )
         viewer = await staff.find_staff(session, telegram_id=100)
         assert viewer is not None
-        with pytest.raises(PermissionError):
-            await caseload.invite_client(
-                session,
-                actor=viewer,
-                full_name="Sari",
-                nik=_nik(MALANG, 1),
-                region_code=MALANG,
-                upt_id=None,
-                training_ended_on=None,
-                now=NOW,
-                today=TODAY,
-            )
-        invitation = await caseload.invite_client(
-            session,
-            actor=viewer,
-            full_name="Sari",
-            nik=_nik(MALANG, 1),
-            region_code=MALANG,
-            upt_id=upt_id,
-            training_ended_on=date(2026, 6, 30),
-            now=NOW,
-            today=TODAY,
-        )
+
+        def invite(**changes: object) -> dict[str, object]:
+            given: dict[str, object] = {
+                "actor": viewer,
+                "full_name": "Sari",
+                "nik": _nik(MALANG, 1),
+                "region_code": MALANG,
+                "upt_id": upt_id,
+                "ppks_category": 9,
+                "training_ended_on": date(2026, 6, 30),
+                "now": NOW,
+                "today": TODAY,
+            }
+            return {**given, **changes}
+
+        outside = await caseload.invite_client(session, **invite(upt_id=None))
+        assert outside == caseload.Invited(InviteResult.OUTSIDE_AREA)
+        foreign_upt = await caseload.invite_client(session, **invite(upt_id=other_id))
+        assert foreign_upt.result is InviteResult.OUTSIDE_AREA
+        invited = await caseload.invite_client(session, **invite())
+        assert invited.result is InviteResult.CREATED and invited.invitation is not None
         with pytest.raises(NikError):
-            await caseload.invite_client(
-                session,
-                actor=viewer,
-                full_name="Sari",
-                nik="123",
-                region_code=MALANG,
-                upt_id=upt_id,
-                training_ended_on=None,
-                now=NOW,
-                today=TODAY,
-            )
-        client = await session.get(Client, invitation.client_id)
-        assert client is not None and client.upt_id == upt_id
+            await caseload.invite_client(session, **invite(nik="123"))
+        with pytest.raises(ValueError, match="PPKS"):
+            await caseload.invite_client(session, **invite(ppks_category=0))
+        again = await caseload.invite_client(session, **invite(full_name="Sari Lagi"))
+        assert again == caseload.Invited(InviteResult.ALREADY_HERE)
+        client = await session.get(Client, invited.invitation.client_id)
+        assert client is not None and client.upt_id == upt_id and client.ppks_category == 9
         assert await caseload.upt_choices(session, actor=viewer) == [(upt_id, upt.name)]
         card = await caseload.client_card(session, viewer=viewer, client_id=client.id)
     assert card is not None and card.upt_name == upt.name
     assert card.training_ended_on == date(2026, 6, 30) and [e.kind for e in card.events] == [
         "invited"
     ]
+
+
+async def test_a_nik_registered_elsewhere_is_refused_without_saying_where(db: Database) -> None:
+    await _linked_client(db, name="Malang", region=MALANG, serial=1)
+    await _linked_client(db, name="Ayu", region=BOJONEGORO, serial=2)
+    ani = await _staff(db, role=StaffRole.CASEWORKER, telegram_id=100, regions=(BOJONEGORO,))
+    admin = await _staff(db, role=StaffRole.ADMIN, telegram_id=101)
+    async with db.transaction() as session:
+        assert await caseload.check_nik(session, actor=ani, nik=_nik(MALANG, 1)) is (
+            InviteResult.REFUSED
+        )
+        assert await caseload.check_nik(session, actor=ani, nik=_nik(BOJONEGORO, 2)) is (
+            InviteResult.ALREADY_HERE
+        )
+        assert await caseload.check_nik(session, actor=ani, nik=_nik(BOJONEGORO, 3)) is (
+            InviteResult.CREATED
+        )
+        assert await caseload.check_nik(session, actor=admin, nik=_nik(MALANG, 1)) is (
+            InviteResult.ALREADY_HERE
+        )
+        refused = await caseload.invite_client(
+            session,
+            actor=ani,
+            full_name="Sari",
+            nik=_nik(MALANG, 1),
+            region_code=BOJONEGORO,
+            upt_id=None,
+            ppks_category=9,
+            training_ended_on=None,
+            now=NOW,
+            today=TODAY,
+        )
+        assert refused == caseload.Invited(InviteResult.REFUSED)
+        count = await session.execute(select(func.count(Client.id)))
+    assert count.scalar_one() == 2
 
 
 async def test_staff_invitations_are_one_time_and_expire(db: Database) -> None:
@@ -315,6 +427,6 @@ async def test_administrators_change_others_but_not_themselves(db: Database) -> 
         )
         assert await staff.find_staff(session, telegram_id=2) is None
         card = await staff_admin.staff_card(session, staff_id=ani.id)
-        page = await staff_admin.list_staff(session, page=0)
+        rows = await staff_admin.list_staff(session)
     assert card is not None and card.region_codes == (MALANG,) and not card.active
-    assert [row.active for row in page.rows] == [True, False]  # active staff first
+    assert [row.active for row in rows] == [True, False]  # active staff first

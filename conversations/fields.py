@@ -111,7 +111,10 @@ def region(
 
 
 def ppks_category(
-    prompt: Prompt, store: Callable[[Turn, D, int], Awaitable[Next]]
+    prompt: Prompt,
+    store: Callable[[Turn, D, int], Awaitable[Next]],
+    *,
+    cancel: Callable[[Turn, D], Awaitable[Next]] | None = None,
 ) -> PagedChoice[D]:
     """A PPKS category, translated, on paged buttons (staff set it; clients never label
     themselves)."""
@@ -122,4 +125,6 @@ def ppks_category(
     async def choose(turn: Turn, draft: D, value: str) -> Next:
         return await store(turn, draft, int(value))
 
-    return PagedChoice(prompt=prompt, items=items, choose=choose, per_page=7, columns=1)
+    return PagedChoice(
+        prompt=prompt, items=items, choose=choose, per_page=7, columns=1, cancel=cancel
+    )

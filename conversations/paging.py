@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from bot.i18n import Translator
 
@@ -32,7 +32,7 @@ def page_of(items: Sequence[T], page: int, per_page: int) -> Page[T]:
     return Page(items[number * per_page : (number + 1) * per_page], number, pages)
 
 
-def nav_row(t: Translator, page: Page[object], to: Callable[[int], V]) -> list[tuple[str, V]]:
+def nav_row(t: Translator, page: Page[Any], to: Callable[[int], V]) -> list[tuple[str, V]]:
     """The ◀/▶ buttons of a page (none when everything fits on one page)."""
     row: list[tuple[str, V]] = []
     if page.number > 0:
@@ -40,6 +40,12 @@ def nav_row(t: Translator, page: Page[object], to: Callable[[int], V]) -> list[t
     if page.number < page.pages - 1:
         row.append((t.gettext("Berikutnya ▶️"), to(page.number + 1)))
     return row
+
+
+def page_of_count(total: int, page: int, per_page: int) -> tuple[Page[int], int]:
+    """For a list paged in SQL: the page (its items are row positions) and the offset to read."""
+    window = page_of(range(total), page, per_page)
+    return window, window.number * per_page
 
 
 def page_value(number: int) -> str:
@@ -67,7 +73,7 @@ def paged_rows(
     window = page_of(items, page, per_page)
     chunk = list(window.items)
     rows = [chunk[i : i + columns] for i in range(0, len(chunk), columns)]
-    nav = nav_row(t, window, page_value)  # type: ignore[arg-type]
+    nav = nav_row(t, window, page_value)
     if nav:
         rows.append(nav)
     return rows

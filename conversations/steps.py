@@ -32,9 +32,9 @@ from conversations.engine import (
     REPEAT,
     STAY,
     TEXT_AND_BUTTONS,
+    Draft,
     Next,
     Prompt,
-    Draft,
     Step,
     chunked,
     normalize_label,
@@ -113,6 +113,8 @@ class PagedChoice(Step[D], Generic[D]):
     columns: int = 2
     typed: bool = True
     not_found: str = N_("Itu tidak saya temukan. Pilih dari tombol, atau ketik lagi.")
+    cancel: DraftFn[D] | None = None  # a last row with ❌ Batal (or another way out)
+    cancel_label: str = N_("❌ Batal")
 
     @property
     def accepts(self) -> frozenset[Kind]:  # type: ignore[override]
@@ -127,7 +129,10 @@ class PagedChoice(Step[D], Generic[D]):
         assert turn.flow_state is not None
         page = turn.flow_state.meta.pages.get(turn.flow_state.state, 0)
         items = list(await _resolve(self.items(turn, draft)))
-        return paged_rows(turn.t, items, page=page, per_page=self.per_page, columns=self.columns)
+        rows = paged_rows(turn.t, items, page=page, per_page=self.per_page, columns=self.columns)
+        if self.cancel is not None:
+            rows.append([(turn.gettext(self.cancel_label), CANCEL)])
+        return rows
 
     async def ask(self, turn: Turn, draft: D) -> None:
         """The question and the current page of buttons."""
@@ -144,6 +149,8 @@ class PagedChoice(Step[D], Generic[D]):
                 turn.flow_state.meta.pages[turn.flow_state.state] = page
                 turn.pressed_buttons = turn.keyboard(await self._rows(turn, draft))
                 return STAY
+            if turn.input.value == CANCEL and self.cancel is not None:
+                return await self.cancel(turn, draft)
             if turn.input.value not in {value for _label, value in items}:
                 return REPEAT
             return await self.choose(turn, draft, turn.input.value)

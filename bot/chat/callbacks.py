@@ -8,7 +8,7 @@ A button action is a frozen dataclass that subclasses `CallbackData` with a shor
         op: Op
 
 `AlertPress(41, Op.CLAIM).pack()` gives ``"al:41:c"``; `unpack("al:41:c")` gives the object
-back. Fields may be `int` (ASCII digits, below 2**53), `bool`, a `StrEnum`, `str` (letters,
+back. Fields may be `int` (ASCII digits, below 2**31), `bool`, a `StrEnum`, `str` (letters,
 digits and ``_.-``, at most 48) or `int | None`. Anything else, anything forged, too long or
 with digits from another script unpacks to None, which the router answers as a stale button.
 """
@@ -23,9 +23,9 @@ from types import NoneType, UnionType
 from typing import Any, ClassVar, TypeVar
 
 MAX_BYTES = 64  # Telegram's limit for callback_data
-MAX_INT = 2**53
+MAX_INT = 2**31  # ids are 32-bit columns; a larger one is forged (and would crash a query)
 _PREFIX = re.compile(r"[a-z][a-z0-9]{0,3}", re.ASCII)
-_INT = re.compile(r"(?:0|[1-9][0-9]{0,15})", re.ASCII)
+_INT = re.compile(r"(?:0|[1-9][0-9]{0,9})", re.ASCII)
 _STR = re.compile(r"[A-Za-z0-9_.\-]{0,48}", re.ASCII)
 SEPARATOR = ":"
 

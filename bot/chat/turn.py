@@ -122,6 +122,9 @@ class Conductor(Protocol):
     def flow(self, name: str) -> Any:
         """The registered flow of this name."""
 
+    async def stale(self, turn: Turn) -> None:
+        """Answer an outdated, forged or foreign button: a toast, and the question again."""
+
 
 class _NoConductor:
     """Until the dispatcher sets itself (unit tests of single steps)."""
@@ -139,6 +142,9 @@ class _NoConductor:
     def flow(self, name: str) -> Any:
         """No flows."""
         raise KeyError(name)
+
+    async def stale(self, turn: Turn) -> None:
+        """Nothing to answer with."""
 
 
 @dataclass

@@ -61,10 +61,10 @@ class Dispatcher:
             await self.continue_or_menu(turn, menu=False)
             return
         paused = turn.paused
-        if turn.flow_state is None and paused is not None and not args:
-            if self.flow(paused.flow).entry_command == name:  # the idle notice pointed here
-                menu.offer_resume(turn)
-                return
+        resumable = turn.flow_state is None and paused is not None and not args
+        if resumable and paused is not None and self.flow(paused.flow).entry_command == name:
+            menu.offer_resume(turn)  # the idle notice pointed here: continue or start again
+            return
         await command.run(turn, args)
 
     async def _press(self, turn: Turn) -> None:

@@ -26,13 +26,6 @@ MAX_RELAYED = 3500
 STRIP_BATCH = 100
 
 
-async def _stale(turn: Turn) -> None:
-    """Exactly what the dispatcher answers to any outdated or forged button."""
-    _ = turn.gettext
-    turn.toast = _("Tombol ini sudah tidak berlaku.")
-    await turn.conductor.continue_or_menu(turn)
-
-
 async def on_alert_button(turn: Turn, press: AlertPress) -> None:
     """🙋 Saya tangani, 💬 Balas, ✅ Selesai: an unclaimed case is claimed first."""
     _ = turn.gettext
@@ -42,8 +35,8 @@ async def on_alert_button(turn: Turn, press: AlertPress) -> None:
         case = await cases.open_case(
             turn.session, alert_id=press.alert_id, member=member, lock=True
         )
-    if member is None or case is None:  # absent, or not hers: the same answer
-        await _stale(turn)
+    if member is None or case is None:  # absent, or not hers: any stale button's answer
+        await turn.conductor.stale(turn)
         return
     outcome = await cases.claim(turn.session, case=case, member=member, now=turn.now)
     if outcome is ClaimOutcome.CLOSED:

@@ -253,6 +253,7 @@ async def test_a_forged_or_malformed_alert_button_is_stale_and_changes_nothing(
         assert "Sari" not in ani.text(reply)
     for data in (
         "al:99999999999999999999999:c",
+        "al:2147483648:c",
         "al:²:c",
         "al:1:zz",
         "al:1",

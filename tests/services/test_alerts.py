@@ -286,6 +286,7 @@ async def test_alert_buttons_are_typed_actions_in_the_outbox(db: Database) -> No
     "data",
     [
         "al:99999999999999999999999:c",
+        "al:2147483648:c",  # ids are 32-bit
         "al:²:c",
         "al:1:zz",
         "al:1",

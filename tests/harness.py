@@ -54,6 +54,11 @@ class Harness:
         assert isinstance(processor, PerUserUpdateProcessor)
         processor.add_observer(self._mark_done)
         await start_application(app)
+        # Periodic jobs run only when a test runs them (run_job, deliver, tick_idle): nothing
+        # happens behind a test's back, and "sent right after the commit" is checked strictly.
+        assert app.job_queue is not None
+        for job in app.job_queue.jobs():
+            job.enabled = False
         self.app = app
 
     async def stop(self) -> None:

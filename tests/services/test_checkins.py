@@ -8,9 +8,11 @@ import pytest
 from pydantic import ValidationError
 from sqlalchemy import insert, select
 
+from bot.chat.callbacks import unpack
+from bot.chat.messages import Message
 from bot.config import Settings
 from bot.services import accounts, checkins, registration, staff
-from bot.services.checkins import Answer, Schedule
+from bot.services.checkins import Answer, CheckinAnswer, Schedule
 from bot.storage.db import Database
 from bot.storage.models import (
     Alert,
@@ -118,8 +120,16 @@ async def test_a_due_client_gets_one_check_in_and_nothing_twice(db: Database) ->
         [message] = (await session.execute(select(OutboxMessage))).scalars()
     assert checkin.status == CheckInStatus.SENT and checkin.sequence == 0
     assert message.dedupe_key == f"checkin:{client_id}:0"
-    labels = [b["text"] for row in (message.markup or {})["inline_keyboard"] for b in row]
-    assert labels == ["👍 Lancar", "⚠️ Ada kendala", "⏸️ Usaha berhenti", "⏰ Nanti saja"]
+    stored = Message.from_json(message.text, message.payload)
+    assert [[b.label for b in row] for row in stored.buttons] == [
+        ["👍 Lancar"],
+        ["⚠️ Ada kendala"],
+        ["⏸️ Usaha berhenti"],
+        ["⏰ Nanti saja"],
+    ]
+    assert [unpack(b.action) for row in stored.buttons for b in row] == [
+        CheckinAnswer(checkin.id, answer) for answer in Answer
+    ]
     assert (await client(db, client_id)).next_checkin_at is None
 
 

@@ -18,7 +18,6 @@ FORM = RegistrationForm(
     full_name="Siti Rahayu",
     nik="3522015408900001",
     region_code="3522",
-    ppks_category=9,
     training="Menjahit, UPT Bina Daksa Pasuruan",
     business_type="Jahit seragam",
     phone=None,

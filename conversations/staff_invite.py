@@ -1,170 +1,161 @@
 """Inviting a staff member (name, role, areas) and changing a staff member's areas.
 
-Steps act only for an active administrator: the router checks roles for commands and buttons,
-but a flow's later steps could outlive an administrator's deactivation, so they check again.
+Steps act only for an active administrator: the dispatcher checks roles for commands and
+buttons, but a flow's later steps could outlive an administrator's deactivation, so the steps
+that change anything check again.
 """
 
 from __future__ import annotations
 
+from enum import StrEnum
 from html import escape
-from typing import TypeVar
 
-from telegram import InlineKeyboardMarkup
+from pydantic import Field
 
+from bot.chat.actions import ShowMenu
+from bot.chat.messages import Buttons, rows_of
+from bot.chat.turn import Turn
 from bot.domain.reference import REGIONS, region_by_code
+from bot.domain.vocabulary import ROLE_LABELS, StaffRole
+from bot.i18n import N_
 from bot.services import staff_admin
-from bot.storage.models import StaffRole
-from conversations.engine import BUTTONS_ONLY, END, REPEAT, STAY, Flow, Kind, Step, Turn, ask
-from conversations.fields import take_full_name
-from conversations.paging import page_number, paged_rows
-from handlers.menu import global_keyboard
-from handlers.staff_menu import ROLE_LABELS, back_to_menu
+from bot.services.staff_admin import ChangeResult, OpenStaffCard, StaffCard
+from conversations import fields
+from conversations.engine import END, Draft, Flow, Next
+from conversations.steps import Choice, MultiSelect
 
-NAME, ROLE, AREAS = "name", "role", "areas"
-REGION_VALUE, UPT_VALUE = "r", "u"  # area button values: r3522, u12
-T = TypeVar("T")
+REGION, UPT = "r", "u"  # area values: r3522 (a kabupaten/kota), u12 (a UPT)
+
+
+class S(StrEnum):
+    """The invitation's steps; changing areas opens the flow at AREAS."""
+
+    NAME = "name"
+    ROLE = "role"
+    AREAS = "areas"
+
+
+class StaffDraft(Draft):
+    """A new staff member so far, or (with `target`) another one's areas being changed."""
+
+    target: int | None = None  # the staff record whose areas change; None: a new invitation
+    name: str = ""
+    role: StaffRole | None = None
+    regions: list[str] = Field(default_factory=list)
+    upts: list[int] = Field(default_factory=list)
+
+
+def role_options(turn: Turn) -> list[tuple[str, StaffRole]]:
+    """Every role with its label in the reader's language (the invitation and the staff card
+    offer the same ones)."""
+    return [(turn.gettext(label), role) for role, label in ROLE_LABELS.items()]
+
+
+def area_names(turn: Turn, region_codes: list[str], upt_names: list[str]) -> str:
+    """A staff member's kabupaten/kota and UPTs in words (HTML-escaped), or "belum ada"."""
+    labels = [r.label for code in region_codes if (r := region_by_code(code)) is not None]
+    return escape(", ".join([*labels, *upt_names])) or turn.gettext("belum ada")
+
+
+def menu_button(turn: Turn) -> Buttons:
+    """The one button back to the staff menu."""
+    return rows_of([[(turn.gettext("⬅️ Menu staf"), ShowMenu())]])
 
 
 async def start_invite(turn: Turn) -> None:
     """Open the invitation: the new staff member's name first."""
-    turn.begin(FLOW.name, NAME)
-    await ask(turn, FLOW, NAME)
+    await FLOW.start(turn, StaffDraft())
 
 
-async def start_area_edit(turn: Turn, card: staff_admin.StaffCard) -> None:
+async def start_area_edit(turn: Turn, card: StaffCard) -> None:
     """Open the area picker for an existing staff member, with her areas ticked."""
-    turn.begin(
-        FLOW.name,
-        AREAS,
-        {
-            "target": card.id,
-            "name": card.full_name,
-            "regions": list(card.region_codes),
-            "upts": list(card.upt_ids),
-        },
+    draft = StaffDraft(
+        target=card.id,
+        name=card.full_name,
+        regions=list(card.region_codes),
+        upts=list(card.upt_ids),
     )
-    await ask(turn, FLOW, AREAS)
+    await FLOW.start(turn, draft, S.AREAS)
 
 
-def _refused(turn: Turn) -> str:
-    """The presser is no longer an administrator: answer as for an unknown command."""
+def _is_admin(turn: Turn) -> bool:
+    """The presser is still an active administrator; otherwise she is told what anyone
+    without the role is told."""
+    if turn.staff is not None and turn.staff.is_admin:
+        return True
     _ = turn.gettext
     turn.say(_("Perintah itu tidak saya kenal. Ketik /bantuan untuk melihat daftar perintah."))
+    return False
+
+
+async def _name(_turn: Turn, draft: StaffDraft, name: str) -> Next:
+    draft.name = name
+    return S.ROLE
+
+
+def _ask_role(turn: Turn, draft: StaffDraft) -> str:
+    return turn.gettext("Apa peran {name}?").format(name=escape(draft.name))
+
+
+async def _role(turn: Turn, draft: StaffDraft, value: str) -> Next:
+    """A caseworker needs areas next; the other roles are invited straight away."""
+    draft.role = StaffRole(value)
+    if draft.role is StaffRole.CASEWORKER:
+        return S.AREAS
+    return await _invite(turn, draft)
+
+
+def _ask_areas(turn: Turn, draft: StaffDraft) -> str:
+    return turn.gettext(
+        "Pilih kabupaten/kota (dan UPT) yang ditangani {name}. "
+        "Boleh lebih dari satu, lalu tekan Simpan."
+    ).format(name=escape(draft.name))
+
+
+async def _area_options(turn: Turn, _draft: StaffDraft) -> list[tuple[str, str]]:
+    """The 38 kabupaten/kota, then every UPT."""
+    regions = [(r.label, REGION + r.code) for r in REGIONS]
+    upts = [(name, f"{UPT}{upt_id}") for upt_id, name in await staff_admin.list_upts(turn.session)]
+    return regions + upts
+
+
+def _selected_areas(draft: StaffDraft) -> list[str]:
+    return [REGION + code for code in draft.regions] + [f"{UPT}{upt}" for upt in draft.upts]
+
+
+def _store_areas(draft: StaffDraft, chosen: list[str]) -> None:
+    """The ticked values (already checked against the options) back into the draft."""
+    draft.regions = [value[len(REGION) :] for value in chosen if value.startswith(REGION)]
+    draft.upts = [int(value[len(UPT) :]) for value in chosen if value.startswith(UPT)]
+
+
+async def _areas_done(turn: Turn, draft: StaffDraft) -> Next:
+    if draft.target is not None:
+        return await _save_areas(turn, draft, draft.target)
+    return await _invite(turn, draft)
+
+
+async def _cancel(turn: Turn, _draft: StaffDraft) -> Next:
+    turn.say(turn.gettext("Dibatalkan."), menu_button(turn))
     return END
 
 
-async def ask_name(turn: Turn) -> None:
-    """Whom to invite."""
-    _ = turn.gettext
-    turn.say(_("Siapa nama lengkap staf yang diundang? (Ketik /batal untuk membatalkan.)"))
-
-
-async def take_name(turn: Turn) -> str:
-    """A name: 3–100 characters, with letters and no digits."""
-    return take_full_name(turn, ROLE)
-
-
-async def ask_role(turn: Turn) -> None:
-    """Which role."""
-    _ = turn.gettext
-    turn.say(
-        _("Apa peran {name}?").format(name=escape(str(turn.data["name"]))),
-        turn.keyboard([[(_(label), role.value)] for role, label in ROLE_LABELS.items()]),
-    )
-
-
-async def take_role(turn: Turn) -> str:
-    """A caseworker needs areas next; the other roles are invited straight away."""
-    if turn.input.value not in {r.value for r in StaffRole}:
-        return REPEAT
-    turn.data["role"] = turn.input.value
-    if turn.input.value == StaffRole.CASEWORKER.value:
-        return AREAS
-    return await _invite(turn)
-
-
-async def _area_keyboard(turn: Turn) -> InlineKeyboardMarkup:
-    _ = turn.gettext
-    regions, upts = set(turn.data.get("regions", [])), set(turn.data.get("upts", []))
-    items = [
-        (("✅ " if r.code in regions else "▫️ ") + r.label, REGION_VALUE + r.code) for r in REGIONS
-    ]
-    items += [
-        (("✅ " if upt_id in upts else "▫️ ") + name, f"{UPT_VALUE}{upt_id}")
-        for upt_id, name in await staff_admin.list_upts(turn.session)
-    ]
-    rows = paged_rows(turn, items, page=int(turn.data.get("page", 0)), per_page=10, columns=2)
-    rows.append([(_("💾 Simpan"), "done"), (_("❌ Batal"), "cancel")])
-    return turn.keyboard(rows)
-
-
-async def ask_areas(turn: Turn) -> None:
-    """Kabupaten/kota and UPTs: any number, ticked in place."""
-    _ = turn.gettext
-    turn.say(
-        _(
-            "Pilih kabupaten/kota (dan UPT) yang ditangani {name}. "
-            "Boleh lebih dari satu, lalu tekan Simpan."
-        ).format(name=escape(str(turn.data["name"]))),
-        await _area_keyboard(turn),
-    )
-
-
-async def take_areas(turn: Turn) -> str:
-    """Toggle an area or turn the page in place; Simpan saves, Batal drops everything."""
-    _ = turn.gettext
-    value = turn.input.value
-    page = page_number(value)
-    if value == "cancel":
-        turn.say(_("Dibatalkan."), global_keyboard([back_to_menu(turn)]))
-        return END
-    if value == "done":
-        if not turn.data.get("regions") and not turn.data.get("upts"):
-            turn.toast = _("Pilih minimal satu kabupaten/kota atau UPT.")
-            return STAY
-        return await (_save_areas(turn) if "target" in turn.data else _invite(turn))
-    if page is not None:
-        turn.data["page"] = page
-    elif value.startswith(REGION_VALUE) and region_by_code(value[1:]) is not None:
-        turn.data["regions"] = _toggled(turn.data.get("regions", []), value[1:])
-    elif value.startswith(UPT_VALUE) and value[1:].isdigit():
-        known = {upt_id for upt_id, _name in await staff_admin.list_upts(turn.session)}
-        if int(value[1:]) not in known:
-            return REPEAT
-        turn.data["upts"] = _toggled(turn.data.get("upts", []), int(value[1:]))
-    else:
-        return REPEAT
-    turn.pressed_keyboard = await _area_keyboard(turn)
-    return STAY
-
-
-def _toggled(chosen: list[T], item: T) -> list[T]:
-    return [c for c in chosen if c != item] if item in chosen else [*chosen, item]
-
-
-def _area_names(turn: Turn, regions: list[str], upt_names: list[str]) -> str:
-    _ = turn.gettext
-    labels = [r.label for code in regions if (r := region_by_code(code)) is not None]
-    return escape(", ".join([*labels, *upt_names])) or _("belum ada")
-
-
-async def _invite(turn: Turn) -> str:
+async def _invite(turn: Turn, draft: StaffDraft) -> Next:
     """Create the staff record and show its one-time code and deep link."""
     _ = turn.gettext
-    if turn.staff is None or not turn.staff.is_admin:
-        return _refused(turn)
-    role = StaffRole(turn.data["role"])
-    caseworker = role is StaffRole.CASEWORKER
+    if not _is_admin(turn):
+        return END
+    assert turn.staff is not None and draft.role is not None
+    caseworker = draft.role is StaffRole.CASEWORKER
     invitation = await staff_admin.invite_staff(
         turn.session,
         actor=turn.staff,
-        full_name=str(turn.data["name"]),
-        role=role,
+        full_name=draft.name,
+        role=draft.role,
         now=turn.now,
-        region_codes=turn.data.get("regions", []) if caseworker else (),
-        upt_ids=turn.data.get("upts", []) if caseworker else (),
+        region_codes=draft.regions if caseworker else (),
+        upt_ids=draft.upts if caseworker else (),
     )
-    link = f"https://t.me/{turn.bot_username}?start={staff_admin.CODE_PREFIX}{invitation.code}"
     turn.say(
         _(
             "✅ Undangan untuk <b>{name}</b> ({role}) sudah dibuat.\n"
@@ -173,52 +164,76 @@ async def _invite(turn: Turn) -> str:
             "Berlaku sampai {date}, hanya sekali pakai. "
             "Kirimkan tautan ini kepada yang bersangkutan lewat jalur pribadi."
         ).format(
-            name=escape(str(turn.data["name"])),
-            role=_(ROLE_LABELS[role]),
+            name=escape(draft.name),
+            role=_(ROLE_LABELS[draft.role]),
             code=invitation.code,
-            link=link,
+            link=invitation_link(turn, invitation.code),
             date=turn.t.date(invitation.expires_at),
         ),
-        global_keyboard([back_to_menu(turn)]),
+        menu_button(turn),
     )
     return END
 
 
-async def _save_areas(turn: Turn) -> str:
+def invitation_link(turn: Turn, code: str) -> str:
+    """The deep link that opens the bot with a staff invitation code."""
+    return f"https://t.me/{turn.bot_username}?start={staff_admin.CODE_PREFIX}{code}"
+
+
+async def _save_areas(turn: Turn, draft: StaffDraft, target: int) -> Next:
     """Set the target's areas and say what they are now."""
     _ = turn.gettext
-    if turn.staff is None or not turn.staff.is_admin:
-        return _refused(turn)
-    target = int(turn.data["target"])
+    if not _is_admin(turn):
+        return END
+    assert turn.staff is not None
     result = await staff_admin.set_areas(
         turn.session,
         actor=turn.staff,
         staff_id=target,
-        region_codes=turn.data.get("regions", []),
-        upt_ids=turn.data.get("upts", []),
+        region_codes=draft.regions,
+        upt_ids=draft.upts,
     )
-    if result is not staff_admin.ChangeResult.DONE:
-        turn.say(_("Data staf itu tidak ditemukan."), global_keyboard([back_to_menu(turn)]))
-        return END
     card = await staff_admin.staff_card(turn.session, staff_id=target)
-    assert card is not None
+    if result is not ChangeResult.DONE or card is None:
+        turn.say(_("Data staf itu tidak ditemukan."), menu_button(turn))
+        return END
     turn.say(
         _("Wilayah {name} disimpan: {areas}.").format(
             name=escape(card.full_name),
-            areas=_area_names(turn, list(card.region_codes), list(card.upt_names)),
+            areas=area_names(turn, list(card.region_codes), list(card.upt_names)),
         ),
-        global_keyboard([[(_("⬅️ Kembali"), f"stf:c:{target}")]]),
+        rows_of([[(_("⬅️ Kembali"), OpenStaffCard(target))]]),
     )
     return END
 
 
 FLOW = Flow(
     name="sti",
+    states=S,
+    draft_model=StaffDraft,
     entry_command="staf",
-    steps={
-        NAME: Step(ask_name, take_name, frozenset({Kind.TEXT})),
-        ROLE: Step(ask_role, take_role, BUTTONS_ONLY),
-        AREAS: Step(ask_areas, take_areas, BUTTONS_ONLY),
-    },
     restart=start_invite,
+    steps={
+        S.NAME: fields.full_name(
+            N_("Siapa nama lengkap staf yang diundang? (Ketik /batal untuk membatalkan.)"), _name
+        ),
+        S.ROLE: Choice[StaffDraft](
+            prompt=_ask_role,
+            options=lambda turn, _d: [(label, role.value) for label, role in role_options(turn)],
+            choose=_role,
+        ),
+        S.AREAS: MultiSelect[StaffDraft](
+            prompt=_ask_areas,
+            options=_area_options,
+            selected=_selected_areas,
+            store=_store_areas,
+            done=_areas_done,
+            done_label=N_("💾 Simpan"),
+            cancel=_cancel,
+            at_least=1,
+            at_least_message=N_("Pilih minimal satu kabupaten/kota atau UPT."),
+            per_page=10,
+            columns=2,
+        ),
+    },
 )

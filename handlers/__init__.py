@@ -11,7 +11,16 @@ from handlers.features import Feature
 
 def all_features() -> tuple[Feature, ...]:
     """Every feature of the bot."""
-    from handlers import alerts, caseload, checkins, core, onboarding, report
+    from handlers import (
+        alerts,
+        caseload,
+        checkins,
+        core,
+        onboarding,
+        report,
+        staff_admin,
+        staff_checkins,
+    )
 
     return (
         core.FEATURE,
@@ -20,4 +29,6 @@ def all_features() -> tuple[Feature, ...]:
         checkins.FEATURE,
         alerts.FEATURE,
         caseload.FEATURE,
+        staff_admin.FEATURE,
+        staff_checkins.FEATURE,
     )

@@ -1,68 +1,88 @@
-"""/staf (administrators): the staff list, staff cards, roles, areas, (de)activation; and the
-staff invitation deep link `/start staf_<code>`.
-
-Callback data (after `g:stf:`): `l:<page>` list, `p:<page>` page in place, `inv` invite,
-`c:<id>` card, `r:<id>` role picker, `rs:<id>:<role>` set role, `a:<id>` areas,
-`act:<id>:<0|1>` (de)activate, `code:<id>` a new code for an unlinked record.
-"""
+"""/staf (administrators): the staff list, staff cards, roles, areas, (de)activation, new codes;
+and the staff invitation deep link `/start staf_<code>`."""
 
 from __future__ import annotations
 
 from html import escape
 
-from telegram import InlineKeyboardMarkup
-
-from bot.domain.reference import region_by_code
+from bot.chat.actions import RunCommand, ShowMenu
+from bot.chat.callbacks import CallbackData
+from bot.chat.messages import Buttons, rows_of
+from bot.chat.turn import Turn
+from bot.domain.vocabulary import ROLE_LABELS, StaffRole
+from bot.i18n import N_
 from bot.services import staff, staff_admin
-from bot.services.staff_admin import ChangeResult, StaffPage, StaffRedeemResult
-from bot.storage.models import StaffRole
+from bot.services.staff_admin import (
+    ChangeResult,
+    EditAreas,
+    InviteStaff,
+    ListStaff,
+    OpenStaffCard,
+    PickRole,
+    RenewCode,
+    SetActive,
+    SetRole,
+    StaffRedeemResult,
+)
 from conversations import staff_invite
-from conversations.engine import Turn
-from handlers.features import ADMINS, Action, Command, Feature
-from handlers.menu import global_keyboard
-from handlers.staff_menu import ROLE_LABELS, back_to_menu, show_staff_menu
+from conversations.paging import nav_row, page_of
+from conversations.staff_invite import area_names, invitation_link, menu_button, role_options
+from handlers.features import ADMINS, ActionRoute, Command, Feature, Menu, MenuEntry
+
+PER_PAGE = 10
 
 
-async def show_staff(turn: Turn, rest: str = "") -> None:
-    """/staf: the first page of the staff list."""
-    await _send_list(turn, 0)
+async def show_staff(turn: Turn, _args: str = "") -> None:
+    """/staf: the first page of the staff list (an open question comes back after it)."""
+    turn.say(*await _staff_list(turn, 0))
+    await turn.conductor.continue_or_menu(turn, menu=False)
 
 
-async def _send_list(turn: Turn, page: int) -> None:
+async def _staff_list(turn: Turn, page: int) -> tuple[str, Buttons]:
+    """The list's text and one page of its buttons."""
     _ = turn.gettext
-    found = await staff_admin.list_staff(turn.session, page=page)
-    text = _("<b>Staf Berdaya</b>: {n} orang. Pilih nama untuk mengubah data.").format(
-        n=found.total
-    )
-    turn.say(text, _list_keyboard(turn, found))
-
-
-def _list_keyboard(turn: Turn, found: StaffPage) -> InlineKeyboardMarkup:
-    _ = turn.gettext
-    rows: list[list[tuple[str, str]]] = []
-    for row in found.rows:
+    everyone = await staff_admin.list_staff(turn.session)
+    window = page_of(everyone, page, PER_PAGE)
+    rows: list[list[tuple[str, CallbackData]]] = []
+    for row in window.items:
         marker = "⛔" if not row.active else ("👤" if row.linked else "✉️")
         label = f"{marker} {row.full_name[:40]} · {_(ROLE_LABELS[row.role])}"
-        rows.append([(label, f"stf:c:{row.id}")])
-    nav = []
-    if found.page > 0:
-        nav.append((_("◀️ Sebelumnya"), f"stf:p:{found.page - 1}"))
-    if found.page < found.pages - 1:
-        nav.append((_("Berikutnya ▶️"), f"stf:p:{found.page + 1}"))
+        rows.append([(label, OpenStaffCard(row.id))])
+    nav = nav_row(turn.t, window, lambda n: ListStaff(n, in_place=True))
     if nav:
-        rows.append(nav)
-    rows.append([(_("➕ Undang staf"), "stf:inv")])
-    rows.append(back_to_menu(turn))
-    return global_keyboard(rows)
+        rows.append([*nav])
+    rows.append([(_("➕ Undang staf"), InviteStaff())])
+    rows.append([(_("⬅️ Menu staf"), ShowMenu())])
+    text = _("<b>Staf Berdaya</b>: {n} orang. Pilih nama untuk mengubah data.").format(
+        n=len(everyone)
+    )
+    return text, rows_of(rows)
+
+
+async def on_list(turn: Turn, action: ListStaff) -> None:
+    """A page of the list: turned in place (◀/▶), or anew (⬅️ Kembali from a card)."""
+    text, buttons = await _staff_list(turn, action.page)
+    if action.in_place:
+        turn.pressed_buttons = buttons
+    else:
+        turn.say(text, buttons)
+
+
+async def on_invite(turn: Turn, _action: InviteStaff) -> None:
+    """➕ Undang staf."""
+    await staff_invite.start_invite(turn)
+
+
+def _not_found(turn: Turn) -> None:
+    turn.say(turn.gettext("Data staf itu tidak ditemukan."), menu_button(turn))
 
 
 async def _show_card(turn: Turn, staff_id: int) -> None:
     _ = turn.gettext
     card = await staff_admin.staff_card(turn.session, staff_id=staff_id)
     if card is None:
-        turn.say(_("Data staf itu tidak ditemukan."), global_keyboard([back_to_menu(turn)]))
+        _not_found(turn)
         return
-    regions = [r.label for code in card.region_codes if (r := region_by_code(code))]
     if card.linked:
         link = _("terhubung")
     elif card.invitation_expires_at is not None and card.invitation_expires_at > turn.now:
@@ -77,122 +97,113 @@ async def _show_card(turn: Turn, staff_id: int) -> None:
         _("Status: {value}").format(value=_("aktif") if card.active else _("nonaktif")),
         _("Telegram: {value}").format(value=link),
     ]
-    if card.role is StaffRole.CASEWORKER:
-        areas = ", ".join([*regions, *card.upt_names]) or _("belum ada")
-        lines.append(_("Wilayah: {value}").format(value=escape(areas)))
-    rows = [[(_("🔁 Ubah peran"), f"stf:r:{card.id}")]]
-    if card.role is StaffRole.CASEWORKER:
-        rows.append([(_("📍 Atur wilayah"), f"stf:a:{card.id}")])
+    caseworker = card.role is StaffRole.CASEWORKER
+    if caseworker:
+        areas = area_names(turn, list(card.region_codes), list(card.upt_names))
+        lines.append(_("Wilayah: {value}").format(value=areas))
+    rows: list[list[tuple[str, CallbackData]]] = [[(_("🔁 Ubah peran"), PickRole(card.id))]]
+    if caseworker:
+        rows.append([(_("📍 Atur wilayah"), EditAreas(card.id))])
     if card.active:
-        rows.append([(_("⛔ Nonaktifkan"), f"stf:act:{card.id}:0")])
+        rows.append([(_("⛔ Nonaktifkan"), SetActive(card.id, False))])
     else:
-        rows.append([(_("✅ Aktifkan lagi"), f"stf:act:{card.id}:1")])
+        rows.append([(_("✅ Aktifkan lagi"), SetActive(card.id, True))])
     if not card.linked:
-        rows.append([(_("🔑 Buat kode undangan baru"), f"stf:code:{card.id}")])
-    rows.append([(_("⬅️ Kembali"), "stf:l:0")])
-    turn.say("\n".join(lines), global_keyboard(rows))
+        rows.append([(_("🔑 Buat kode undangan baru"), RenewCode(card.id))])
+    rows.append([(_("⬅️ Kembali"), ListStaff(0, in_place=False))])
+    turn.say("\n".join(lines), rows_of(rows))
 
 
-def _role_picker(turn: Turn, staff_id: int) -> None:
+async def on_card(turn: Turn, action: OpenStaffCard) -> None:
+    """A name on the list (or ⬅️ Kembali to it)."""
+    await _show_card(turn, action.staff_id)
+
+
+async def on_pick_role(turn: Turn, action: PickRole) -> None:
+    """🔁 Ubah peran: the same roles the invitation offers."""
     _ = turn.gettext
-    rows = [[(_(label), f"stf:rs:{staff_id}:{role.value}")] for role, label in ROLE_LABELS.items()]
-    rows.append([(_("⬅️ Kembali"), f"stf:c:{staff_id}")])
-    turn.say(_("Pilih peran baru:"), global_keyboard(rows))
+    rows = [[(label, SetRole(action.staff_id, role))] for label, role in role_options(turn)]
+    back = [(_("⬅️ Kembali"), OpenStaffCard(action.staff_id))]
+    turn.say(_("Pilih peran baru:"), rows_of([*rows, back]))
 
 
-def _after_change(turn: Turn, result: ChangeResult, done: str) -> None:
-    """Say how a change went; the card follows when it worked."""
+def _changed(turn: Turn, result: ChangeResult, done: str) -> bool:
+    """Say how a change went; True when it worked (the card follows)."""
     _ = turn.gettext
     if result is ChangeResult.SELF:
         turn.say(_("Anda tidak bisa mengubah peran atau menonaktifkan akun Anda sendiri."))
     elif result is ChangeResult.NOT_FOUND:
-        turn.say(_("Data staf itu tidak ditemukan."), global_keyboard([back_to_menu(turn)]))
+        _not_found(turn)
     else:
         turn.say(done)
+    return result is ChangeResult.DONE
 
 
-async def _set_role(turn: Turn, staff_id: int, value: str) -> None:
+async def on_set_role(turn: Turn, action: SetRole) -> None:
+    """A role button: give that staff member the role (her command menu follows)."""
     _ = turn.gettext
-    assert turn.staff is not None
-    if value not in {r.value for r in StaffRole}:
-        turn.toast = _("Tombol ini sudah tidak berlaku.")
-        return
-    role = StaffRole(value)
+    assert turn.staff is not None  # the dispatcher checked the role
     result = await staff_admin.set_role(
-        turn.session, actor=turn.staff, staff_id=staff_id, role=role
+        turn.session, actor=turn.staff, staff_id=action.staff_id, role=action.role
     )
-    _after_change(turn, result, _("Peran diganti: {role}.").format(role=_(ROLE_LABELS[role])))
-    if result is ChangeResult.DONE:
-        await _show_card(turn, staff_id)
+    done = _("Peran diganti: {role}.").format(role=_(ROLE_LABELS[action.role]))
+    if _changed(turn, result, done):
+        await _show_card(turn, action.staff_id)
 
 
-async def _set_active(turn: Turn, staff_id: int, active: bool) -> None:
+async def on_set_active(turn: Turn, action: SetActive) -> None:
+    """⛔ Nonaktifkan / ✅ Aktifkan lagi."""
     _ = turn.gettext
     assert turn.staff is not None
     result = await staff_admin.set_active(
-        turn.session, actor=turn.staff, staff_id=staff_id, active=active
+        turn.session, actor=turn.staff, staff_id=action.staff_id, active=action.active
     )
-    done = _("Staf diaktifkan lagi.") if active else _("Staf dinonaktifkan.")
-    _after_change(turn, result, done)
-    if result is ChangeResult.DONE:
-        await _show_card(turn, staff_id)
+    done = _("Staf diaktifkan lagi.") if action.active else _("Staf dinonaktifkan.")
+    if _changed(turn, result, done):
+        await _show_card(turn, action.staff_id)
 
 
-async def _edit_areas(turn: Turn, staff_id: int) -> None:
-    _ = turn.gettext
-    card = await staff_admin.staff_card(turn.session, staff_id=staff_id)
+async def on_edit_areas(turn: Turn, action: EditAreas) -> None:
+    """📍 Atur wilayah: the area picker with her areas ticked."""
+    card = await staff_admin.staff_card(turn.session, staff_id=action.staff_id)
     if card is None:
-        turn.say(_("Data staf itu tidak ditemukan."), global_keyboard([back_to_menu(turn)]))
+        _not_found(turn)
         return
     await staff_invite.start_area_edit(turn, card)
 
 
-async def _new_code(turn: Turn, staff_id: int) -> None:
+async def on_renew_code(turn: Turn, action: RenewCode) -> None:
+    """🔑 A new one-time code for a record nobody has linked yet."""
     _ = turn.gettext
     assert turn.staff is not None
     invitation = await staff_admin.renew_invitation(
-        turn.session, actor=turn.staff, staff_id=staff_id, now=turn.now
+        turn.session, actor=turn.staff, staff_id=action.staff_id, now=turn.now
     )
     if invitation is None:
         turn.say(_("Staf ini sudah terhubung, atau datanya tidak ditemukan."))
         return
-    link = f"https://t.me/{turn.bot_username}?start={staff_admin.CODE_PREFIX}{invitation.code}"
     turn.say(
         _(
             "Kode undangan baru: <code>{code}</code>\n"
             "Tautan: {link}\n"
             "Berlaku sampai {date}, hanya sekali pakai."
-        ).format(code=invitation.code, link=link, date=turn.t.date(invitation.expires_at)),
-        global_keyboard([[(_("⬅️ Kembali"), f"stf:c:{staff_id}")]]),
+        ).format(
+            code=invitation.code,
+            link=invitation_link(turn, invitation.code),
+            date=turn.t.date(invitation.expires_at),
+        ),
+        rows_of([[(_("⬅️ Kembali"), OpenStaffCard(action.staff_id))]]),
     )
 
 
-async def on_action(turn: Turn, rest: str) -> None:
-    """Route a `g:stf:…` button; anything malformed is a stale button."""
-    _ = turn.gettext
-    verb, *parts = rest.split(":")
-    target = int(parts[0]) if parts and parts[0].isdigit() else None
-    if verb == "inv" and not parts:
-        await staff_invite.start_invite(turn)
-    elif verb == "l" and target is not None and len(parts) == 1:
-        await _send_list(turn, target)
-    elif verb == "p" and target is not None and len(parts) == 1:
-        found = await staff_admin.list_staff(turn.session, page=target)
-        turn.pressed_keyboard = _list_keyboard(turn, found)
-    elif verb == "c" and target is not None and len(parts) == 1:
-        await _show_card(turn, target)
-    elif verb == "r" and target is not None and len(parts) == 1:
-        _role_picker(turn, target)
-    elif verb == "rs" and target is not None and len(parts) == 2:
-        await _set_role(turn, target, parts[1])
-    elif verb == "a" and target is not None and len(parts) == 1:
-        await _edit_areas(turn, target)
-    elif verb == "act" and target is not None and len(parts) == 2 and parts[1] in ("0", "1"):
-        await _set_active(turn, target, parts[1] == "1")
-    elif verb == "code" and target is not None and len(parts) == 1:
-        await _new_code(turn, target)
-    else:
-        turn.toast = _("Tombol ini sudah tidak berlaku.")
+REDEEM_REFUSALS = {
+    StaffRedeemResult.UNKNOWN: N_("Kode undangan staf itu tidak dikenal. Periksa lagi tautannya."),
+    StaffRedeemResult.USED: N_("Kode undangan staf itu sudah pernah dipakai."),
+    StaffRedeemResult.EXPIRED: N_(
+        "Kode undangan staf itu sudah kedaluwarsa. Mintalah kode baru kepada administrator."
+    ),
+    StaffRedeemResult.ALREADY_STAFF: N_("Akun Telegram ini sudah terdaftar sebagai staf."),
+}
 
 
 async def on_start(turn: Turn, payload: str) -> bool:
@@ -214,27 +225,28 @@ async def on_start(turn: Turn, payload: str) -> bool:
                 name=escape(redemption.full_name or "")
             )
         )
-        show_staff_menu(turn)
+        turn.show_menu()
         return True
-    reasons = {
-        StaffRedeemResult.UNKNOWN: _(
-            "Kode undangan staf itu tidak dikenal. Periksa lagi tautannya."
-        ),
-        StaffRedeemResult.USED: _("Kode undangan staf itu sudah pernah dipakai."),
-        StaffRedeemResult.EXPIRED: _(
-            "Kode undangan staf itu sudah kedaluwarsa. Mintalah kode baru kepada administrator."
-        ),
-        StaffRedeemResult.ALREADY_STAFF: _("Akun Telegram ini sudah terdaftar sebagai staf."),
-    }
-    turn.say(reasons[redemption.result])
+    turn.say(_(REDEEM_REFUSALS[redemption.result]))
     if turn.staff is not None:
-        show_staff_menu(turn)
+        turn.show_menu()
     return True
 
 
 FEATURE = Feature(
-    commands=(Command("staf", show_staff, ADMINS),),
-    actions=(Action("stf", on_action, ADMINS),),
+    name="staff_admin",
+    commands=(Command("staf", show_staff, N_("Kelola staf"), ADMINS),),
+    menu=(MenuEntry(Menu.STAFF, N_("🧑‍💼 Staf"), RunCommand("staf"), row=20, roles=ADMINS),),
+    actions=(
+        ActionRoute(ListStaff, on_list, ADMINS),
+        ActionRoute(InviteStaff, on_invite, ADMINS),
+        ActionRoute(OpenStaffCard, on_card, ADMINS),
+        ActionRoute(PickRole, on_pick_role, ADMINS),
+        ActionRoute(SetRole, on_set_role, ADMINS),
+        ActionRoute(EditAreas, on_edit_areas, ADMINS),
+        ActionRoute(SetActive, on_set_active, ADMINS),
+        ActionRoute(RenewCode, on_renew_code, ADMINS),
+    ),
     flows=(staff_invite.FLOW,),
     start_hooks=(on_start,),
 )

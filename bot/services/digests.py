@@ -147,15 +147,13 @@ async def queue_daily_digests(
         if digest.empty or caseworker.telegram_id is None:
             continue
         t = translator(caseworker.language, timezone)
-        label = t.gettext("📋 Tindak lanjut yang belum dicatat")
-        value = f"g:{followups.ACTION_PREFIX}:{followups.LIST_VALUE}"
         if await outbox.enqueue(
             session,
             chat_id=caseworker.telegram_id,
             text=render_digest(t, digest, day),
             purpose="digest",
             now=now,
-            buttons=[[(label, value)]] if digest.pending else None,
+            buttons=followups.list_button(t) if digest.pending else (),
             dedupe_key=f"digest:{caseworker.id}:{day.isoformat()}",
         ):
             queued += 1

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.chat.callbacks import CallbackData
+from bot.chat.messages import Buttons, rows_of
 from bot.i18n import N_, Translator, translator
 from bot.services import outbox, staff
 from bot.storage import followups as repo
@@ -26,8 +28,6 @@ SILENT_AFTER = timedelta(days=60)
 MISSED_WITHIN = timedelta(days=30)
 # More buttons than this in one Monday morning is noise; the rest come from the digest's button.
 MAX_MESSAGES = 25
-ACTION_PREFIX = "fu"
-LIST_VALUE = "list"
 
 
 class FollowUpReason(StrEnum):
@@ -68,13 +68,31 @@ def reason_label(t: Translator, reason: str) -> str:
         return reason
 
 
-def action_buttons(t: Translator, request_id: int) -> list[list[tuple[str, str]]]:
-    """The four answers to one request, two by two (values `fu:<id>:<action>`)."""
+@dataclass(frozen=True)
+class FollowUpAnswer(CallbackData, prefix="fu"):
+    """One of the four answers under a client of the weekly list (checked against the presser)."""
+
+    request_id: int
+    action: FollowUpAction
+
+
+@dataclass(frozen=True)
+class FollowUpList(CallbackData, prefix="ful"):
+    """The digest's button: her unanswered follow-ups again, each with its answers."""
+
+
+def action_buttons(t: Translator, request_id: int) -> Buttons:
+    """The four answers to one request, two by two."""
     pairs = [
-        (t.gettext(label), f"{ACTION_PREFIX}:{request_id}:{a.value}")
-        for a, label in ACTION_LABELS.items()
+        (t.gettext(label), FollowUpAnswer(request_id, action))
+        for action, label in ACTION_LABELS.items()
     ]
-    return [pairs[:2], pairs[2:]]
+    return rows_of([pairs[:2], pairs[2:]])
+
+
+def list_button(t: Translator) -> Buttons:
+    """The digest's one button, to see the unanswered follow-ups again."""
+    return rows_of([[(t.gettext("📋 Tindak lanjut yang belum dicatat"), FollowUpList())]])
 
 
 def _reason(status: str | None, missed: bool, silent: bool) -> FollowUpReason | None:
@@ -187,10 +205,7 @@ async def _queue_list(
             text=request_text(t, name, request.reason),
             purpose="followup",
             now=now,
-            buttons=[
-                [(label, "g:" + value) for label, value in row]
-                for row in action_buttons(t, request.id)
-            ],
+            buttons=action_buttons(t, request.id),
             dedupe_key=f"fu:{request.id}",
         ):
             queued += 1

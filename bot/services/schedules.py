@@ -12,6 +12,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,13 +24,22 @@ from bot.storage.models import JobSchedule
 
 log = logging.getLogger(__name__)
 
-DAILY_DIGEST = "daily_digest"
-WEEKLY_FOLLOWUP = "weekly_followup"
-ADMIN_SUMMARY = "admin_summary"
-NAMES: tuple[str, ...] = (DAILY_DIGEST, WEEKLY_FOLLOWUP, ADMIN_SUMMARY)
+
+class ScheduleName(StrEnum):
+    """The periodic staff messages (the schedule rows' names), in the order /jadwal lists them."""
+
+    DAILY_DIGEST = "daily_digest"
+    WEEKLY_FOLLOWUP = "weekly_followup"
+    ADMIN_SUMMARY = "admin_summary"
+
+
+DAILY_DIGEST = ScheduleName.DAILY_DIGEST
+WEEKLY_FOLLOWUP = ScheduleName.WEEKLY_FOLLOWUP
+ADMIN_SUMMARY = ScheduleName.ADMIN_SUMMARY
+NAMES: tuple[ScheduleName, ...] = tuple(ScheduleName)
 # A run missed by more than this (the bot was down) is skipped: yesterday's digest is no news.
 MAX_LATENESS = timedelta(hours=12)
-LABELS = {
+LABELS: dict[ScheduleName, str] = {
     DAILY_DIGEST: N_("Ringkasan harian untuk pendamping"),
     WEEKLY_FOLLOWUP: N_("Daftar tindak lanjut mingguan"),
     ADMIN_SUMMARY: N_("Ringkasan mingguan untuk admin"),
@@ -47,7 +57,7 @@ class ScheduleTime:
 
 
 # The admin summary follows the caseworkers' lists by half an hour, so it reads as their outcome.
-DEFAULTS = {
+DEFAULTS: dict[ScheduleName, ScheduleTime] = {
     DAILY_DIGEST: ScheduleTime(None, 7, 0),
     WEEKLY_FOLLOWUP: ScheduleTime(0, 8, 0),
     ADMIN_SUMMARY: ScheduleTime(0, 8, 30),
@@ -58,12 +68,12 @@ DEFAULTS = {
 class ScheduleView:
     """A schedule as administrators see it."""
 
-    name: str
+    name: ScheduleName
     time: ScheduleTime
     next_at: datetime
 
 
-def is_weekly(name: str) -> bool:
+def is_weekly(name: ScheduleName) -> bool:
     """Weekly schedules have a day; the digest runs every day."""
     return DEFAULTS[name].weekday is not None
 
@@ -111,7 +121,7 @@ async def ensure_defaults(session: AsyncSession, *, now: datetime, timezone: Zon
     existing = {s.name for s in await repo.all_schedules(session)}
     rows = [
         {
-            "name": name,
+            "name": name.value,
             "weekday": when.weekday,
             "hour": when.hour,
             "minute": when.minute,
@@ -143,12 +153,13 @@ async def change_schedule(
     """Set a schedule's time; it takes effect from its next moment, which is returned."""
     if name not in DEFAULTS:
         raise ValueError(f"unknown schedule {name!r}")
+    known = ScheduleName(name)
     if not (0 <= when.hour <= 23 and 0 <= when.minute <= 59):
         raise ValueError("time of day out of range")
-    if (when.weekday is None) != (not is_weekly(name)) or not 0 <= (when.weekday or 0) <= 6:
+    if (when.weekday is None) != (not is_weekly(known)) or not 0 <= (when.weekday or 0) <= 6:
         raise ValueError("a weekly schedule needs a weekday 0-6; the daily one none")
     await ensure_defaults(session, now=now, timezone=timezone)
-    schedule = await repo.lock_schedule(session, name=name, skip_locked=False)
+    schedule = await repo.lock_schedule(session, name=known.value, skip_locked=False)
     assert schedule is not None
     schedule.weekday, schedule.hour, schedule.minute = when.weekday, when.hour, when.minute
     # A moment of the new time that has already passed is not run now: no surprise extra run.
@@ -192,7 +203,7 @@ async def _admin_summary(session: AsyncSession, run: ScheduledRun) -> int:
     )
 
 
-RUNNERS: dict[str, Runner] = {
+RUNNERS: dict[ScheduleName, Runner] = {
     DAILY_DIGEST: _daily_digest,
     WEEKLY_FOLLOWUP: _weekly_followup,
     ADMIN_SUMMARY: _admin_summary,
@@ -200,13 +211,13 @@ RUNNERS: dict[str, Runner] = {
 
 
 async def run_if_due(
-    session: AsyncSession, *, name: str, now: datetime, timezone: ZoneInfo
+    session: AsyncSession, *, name: ScheduleName, now: datetime, timezone: ZoneInfo
 ) -> bool:
     """Run one schedule if its latest moment has not run yet; True when it ran.
 
     The row stays locked until the caller commits, so a second process skips it meanwhile.
     """
-    schedule = await repo.lock_schedule(session, name=name)
+    schedule = await repo.lock_schedule(session, name=name.value)
     if schedule is None:
         return False
     moment = most_recent_moment(_time_of(schedule), now, timezone)

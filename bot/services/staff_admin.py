@@ -1,7 +1,9 @@
 """Staff administration: invitations with one-time codes, roles, areas, (de)activation, UPTs.
 
 Only administrators act here; every function that changes a staff record checks it again, on
-top of the router's role check. Changes are logged with ids only, never names.
+top of the router's role check. Changes are logged with ids only, never names. The buttons of
+/staf (the list, a staff card and its actions) are defined here too, so that the handler and
+the invitation flow share them.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.chat.callbacks import CallbackData
 from bot.domain.reference import region_by_code
 from bot.services.registration import hash_code, new_code, normalize_code
 from bot.services.staff import StaffProfile, profile_of
@@ -24,7 +27,66 @@ from bot.storage.models import Staff, StaffInvitation, StaffRole, Upt
 log = logging.getLogger(__name__)
 INVITATION_VALIDITY = timedelta(days=7)
 CODE_PREFIX = "staf_"  # deep-link payload: /start staf_<code>
-PAGE_SIZE = 10
+
+
+# -- the buttons of /staf (administrators only; the router checks the role) --------------------
+
+
+@dataclass(frozen=True)
+class ListStaff(CallbackData, prefix="sfl"):
+    """A page of the staff list: a new message, or the pressed one turned in place."""
+
+    page: int
+    in_place: bool
+
+
+@dataclass(frozen=True)
+class InviteStaff(CallbackData, prefix="sfi"):
+    """Open the staff invitation."""
+
+
+@dataclass(frozen=True)
+class OpenStaffCard(CallbackData, prefix="sfc"):
+    """A staff member's card."""
+
+    staff_id: int
+
+
+@dataclass(frozen=True)
+class PickRole(CallbackData, prefix="sfr"):
+    """The role buttons for one staff member."""
+
+    staff_id: int
+
+
+@dataclass(frozen=True)
+class SetRole(CallbackData, prefix="sfs"):
+    """Give a staff member this role."""
+
+    staff_id: int
+    role: StaffRole
+
+
+@dataclass(frozen=True)
+class EditAreas(CallbackData, prefix="sfa"):
+    """Open the area picker for a staff member."""
+
+    staff_id: int
+
+
+@dataclass(frozen=True)
+class SetActive(CallbackData, prefix="sfx"):
+    """Deactivate (False) or reactivate (True) a staff member."""
+
+    staff_id: int
+    active: bool
+
+
+@dataclass(frozen=True)
+class RenewCode(CallbackData, prefix="sfk"):
+    """A new invitation code for a record nobody has linked yet."""
+
+    staff_id: int
 
 
 @dataclass(frozen=True)
@@ -72,16 +134,6 @@ class StaffRow:
     role: StaffRole
     active: bool
     linked: bool
-
-
-@dataclass(frozen=True)
-class StaffPage:
-    """One page of the staff list."""
-
-    rows: tuple[StaffRow, ...]
-    total: int
-    page: int
-    pages: int
 
 
 @dataclass(frozen=True)
@@ -197,17 +249,16 @@ async def redeem_staff_invitation(
     return StaffRedemption(StaffRedeemResult.LINKED, staff.full_name, StaffRole(staff.role))
 
 
-async def list_staff(session: AsyncSession, *, page: int) -> StaffPage:
-    """One page of staff records, active ones first."""
-    total = await repo.count_staff(session)
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
-    found = await repo.staff_page(session, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
-    rows = tuple(
+async def list_staff(session: AsyncSession) -> list[StaffRow]:
+    """Every staff record, active ones first, then by name (a province has a few hundred at
+    most: the list is paged where it is shown)."""
+    found = sorted(
+        await staff_repo.all_staff(session), key=lambda s: (not s.active, s.full_name, s.id)
+    )
+    return [
         StaffRow(s.id, s.full_name, StaffRole(s.role), s.active, s.telegram_id is not None)
         for s in found
-    )
-    return StaffPage(rows=rows, total=total, page=page, pages=pages)
+    ]
 
 
 async def staff_card(session: AsyncSession, *, staff_id: int) -> StaffCard | None:

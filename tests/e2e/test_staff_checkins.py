@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from berdaya_sandbox.emulator import SentMessage
 from bot.i18n import WIB
-from bot.outbox_sender import deliver_outbox
 from bot.services import schedules
 from bot.storage.db import Database
 from bot.storage.models import (
@@ -18,6 +18,7 @@ from bot.storage.models import (
     CheckInStatus,
     ClientEvent,
     FollowUpRequest,
+    Staff,
     StaffRole,
 )
 from handlers.staff_checkins import run_staff_schedules
@@ -29,10 +30,17 @@ from tests.e2e.dialogs import (
     report_row,
     staff_member,
 )
+from tests.e2e.test_staff_admin import pause_jobs, start_paused
 from tests.harness import Harness, Person
 
 UNKNOWN = "Perintah itu tidak saya kenal. Ketik /bantuan untuk melihat daftar perintah."
 STALE = "Tombol ini sudah tidak berlaku."
+
+
+@pytest.fixture(autouse=True)
+def jobs_run_by_the_tests(harness: Harness) -> None:
+    """Only the test runs the ticks: a digest is then delivered by the tick that queued it."""
+    pause_jobs(harness)
 
 
 def wib(day: int, hour: int, minute: int = 0) -> datetime:
@@ -193,13 +201,30 @@ async def test_a_caseworker_sees_only_her_own_area_and_cannot_forge_her_way_out_
     (budi_card,) = followup_cards(budi)
     assert "Siti Rahayu" in ani_card.text and "Wati Malang" in budi_card.text
     forged = ani_card.buttons[0].callback_data or ""
-    assert await budi.press_data(forged, budi_card) == []
+    assert forged.startswith("fu:")
+    reply = await budi.press_data(forged, budi_card)  # Ani's button, pressed by Budi
     assert budi.user.callback_answers[-1].text == STALE
-    for bad in ("g:fu:999999:contacted", "g:fu:abc:visited", "g:fu:1:burned", "g:fu:"):
-        await budi.press_data(bad)
-        assert budi.user.callback_answers[-1].text == STALE
-    shown = await budi.press_data("g:fu:list")
-    assert "Siti" not in budi.text(shown)
+    assert "Siti" not in budi.text(reply) and budi_card.inline_keyboard != []
+    request_id = forged.split(":")[1]
+    for bad in (
+        "fu:999999:contacted",  # well-formed, but no such request
+        f"fu:{request_id}:burned",
+        "fu:abc:visited",
+        "fu:99999999999999999999:contacted",
+        "fu:2147483648:contacted",
+        "fu:²:visited",
+        "fu:١٢:visited",
+        f"fu:{request_id}",
+        "fu:",
+        "ful:1",
+        "g:fu:1:contacted",
+    ):
+        reply = await budi.press_data(bad)
+        assert budi.user.callback_answers[-1].text == STALE, bad
+        assert "Siti" not in budi.text(reply)
+    harness.clock.advance(timedelta(minutes=5))
+    shown = await budi.press_data("ful")
+    assert "Siti" not in budi.text(shown) and "Wati Malang" in budi.text(shown)
     # A beneficiary has no staff role at all: the button is as dead as any stale one.
     client = await invited_client(harness, db, nik="3507016108850002", region="3507")
     await client.press_data(forged)
@@ -223,7 +248,8 @@ async def test_each_digest_goes_out_once_across_restarts_and_late_after_two_hour
     assert await at(harness, wib(12, 6, 59)) == []
     assert await at(harness, wib(12, 7)) == [schedules.DAILY_DIGEST]
     assert await tick(harness) == []
-    await harness.restart()
+    await harness.stop()
+    await start_paused(harness)
     assert await tick(harness) == []
     assert len(digests_of(ani)) == 1
 
@@ -231,9 +257,10 @@ async def test_each_digest_goes_out_once_across_restarts_and_late_after_two_hour
     harness.clock.set(wib(13, 6, 30))
     await harness.stop()
     harness.clock.set(wib(13, 9))
-    await harness.start()
+    await start_paused(harness)
     assert await tick(harness) == [schedules.DAILY_DIGEST]
-    await harness.restart()
+    await harness.stop()
+    await start_paused(harness)
     assert await tick(harness) == []
     assert [d.text.splitlines()[0] for d in digests_of(ani)] == [
         "☀️ Ringkasan harian, 12 Agustus 2026",
@@ -246,16 +273,17 @@ async def test_each_digest_goes_out_once_across_restarts_and_late_after_two_hour
         assert await schedules.run_if_due(
             session, name=schedules.DAILY_DIGEST, now=harness.clock.now(), timezone=WIB
         )
-    await harness.restart()
+    await harness.stop()
+    await start_paused(harness)
     assert await tick(harness) == []
-    await harness.run_job(deliver_outbox)
-    await harness.run_job(deliver_outbox)
+    await harness.deliver()
+    await harness.deliver()
     assert len(digests_of(ani)) == 3
 
     # Down for more than 12 hours after the moment: that day's digest is skipped.
     await harness.stop()
     harness.clock.set(wib(15, 19, 30))
-    await harness.start()
+    await start_paused(harness)
     assert await tick(harness) == []
     assert await at(harness, wib(16, 7)) == [schedules.DAILY_DIGEST]
     assert digests_of(ani)[-1].text.startswith("☀️ Ringkasan harian, 16 Agustus 2026")
@@ -306,8 +334,30 @@ async def test_only_administrators_have_jadwal(harness: Harness, db: Database) -
     client = await invited_client(harness, db)
     for person in (ani, client):
         assert person.text(await person.send("/jadwal")).startswith(UNKNOWN)
-        await person.press_data("g:jd:daily_digest")
-        assert person.user.callback_answers[-1].text == STALE
+        for data in ("jd:daily_digest", "c:jadwal", "m"):
+            await person.press_data(data)
+        assert person.user.callback_answers[-2].text == STALE  # ("m" is everyone's menu)
+        assert person.user.callback_answers[-3].text == STALE
+    chief = await staff_member(
+        harness, db, role=StaffRole.ADMIN, first_name="Pak Kepala", full_name="Kepala", regions=()
+    )
+    for forged in ("jd:lunch", "jd:", "jd:daily_digest:1", "g:jd:daily_digest", "jd:DAILY_DIGEST"):
+        await chief.press_data(forged)
+        assert chief.user.callback_answers[-1].text == STALE, forged
+    await chief.send("/jadwal")
+    await chief.press("Daftar tindak lanjut mingguan")
+    assert "Silakan pilih" in chief.text(await chief.send("kapan saja"))
+    assert "Jadwal tidak diubah." in chief.text(await chief.press("❌ Batal"))
+    staff_menu = next(m for m in chief.messages if "🗓️ Jadwal" in m.button_labels)
+    await chief.press("🗓️ Jadwal", staff_menu)  # from the staff menu
+    await chief.press("Ringkasan harian untuk pendamping")
+    # The role is taken away before the time is typed: nothing changes.
+    async with db.transaction() as session:
+        member = (
+            await session.execute(select(Staff).where(Staff.telegram_id == chief.id))
+        ).scalar_one()
+        member.role = StaffRole.CASEWORKER.value
+    assert chief.text(await chief.send("06:30")).startswith(UNKNOWN)
     async with db.transaction() as session:
         views = await schedules.list_schedules(session, now=harness.clock.now(), timezone=WIB)
     assert views[0].time.hour == 7  # nothing changed

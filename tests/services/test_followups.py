@@ -6,9 +6,11 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.chat.callbacks import unpack
+from bot.chat.messages import Message
 from bot.i18n import WIB, translator
 from bot.services import digests, followups, staff
-from bot.services.followups import AnswerOutcome, FollowUpReason
+from bot.services.followups import AnswerOutcome, FollowUpAnswer, FollowUpList, FollowUpReason
 from bot.storage.db import Database
 from bot.storage.models import (
     BusinessStatus,
@@ -122,6 +124,15 @@ async def test_the_weekly_requests_are_made_once_and_answered_only_by_their_case
     assert len(messages) == 2  # the heading and Siti's message, for Ani only
     assert {m.chat_id for m in messages} == {ani.telegram_id}
     request_id = requests[0].id
+    heading, card = (Message.from_json(m.text, m.payload) for m in messages)
+    assert heading.buttons == ()
+    assert [[b.label for b in row] for row in card.buttons] == [
+        ["📞 Sudah dihubungi", "🏠 Sudah dikunjungi"],
+        ["📵 Tidak bisa dihubungi", "✔️ Tidak perlu tindakan"],
+    ]
+    assert [unpack(b.action) for row in card.buttons for b in row] == [
+        FollowUpAnswer(request_id, action) for action in FollowUpAction
+    ]
     later = MONDAY_8 + timedelta(hours=3)
     async with db.transaction() as session:
         by_budi = await followups.answer(
@@ -240,3 +251,32 @@ def test_waiting_times_read_naturally() -> None:
     assert digests.format_duration(t, timedelta(hours=47)) == "47 jam"
     assert digests.format_duration(t, timedelta(hours=60)) == "2,5 hari"
     assert digests.format_duration(translator("en", WIB), timedelta(hours=60)).startswith("2.5")
+
+
+async def test_the_digest_offers_the_unanswered_follow_ups_with_one_button(db: Database) -> None:
+    ani = await _caseworker(db)
+    siti = await client_row(db, full_name="Siti", at=MONDAY_8 - timedelta(days=90), telegram_id=1)
+    await report_row(db, client_id=siti, status="closed", at=MONDAY_8 - timedelta(days=1))
+    async with db.transaction() as session:
+        await followups.queue_weekly_requests(session, moment=MONDAY_8, now=MONDAY_8, timezone=WIB)
+    tuesday_7 = MONDAY_8 + timedelta(hours=23)
+    async with db.transaction() as session:
+        queued = await digests.queue_daily_digests(
+            session,
+            since=tuesday_7 - timedelta(days=1),
+            until=tuesday_7,
+            now=tuesday_7,
+            timezone=WIB,
+        )
+    assert queued == 1
+    async with db.transaction() as session:
+        found = await session.execute(
+            select(OutboxMessage).where(OutboxMessage.purpose == "digest")
+        )
+        digest = found.scalar_one()
+    message = Message.from_json(digest.text, digest.payload)
+    assert digest.chat_id == ani.telegram_id
+    assert "Tindak lanjut yang belum dicatat: 1" in message.text and "• Siti" in message.text
+    ((button,),) = message.buttons
+    assert button.label == "📋 Tindak lanjut yang belum dicatat"
+    assert unpack(button.action) == FollowUpList()

@@ -128,3 +128,14 @@ async def test_a_weekly_schedule_needs_a_day_and_the_daily_one_none(db: Database
             await schedules.change_schedule(
                 session, name="lunch", when=ScheduleTime(None, 12, 0), now=WED_10, timezone=WIB
             )
+
+
+def test_the_schedules_are_one_enum_whose_values_are_the_stored_names() -> None:
+    assert tuple(schedules.ScheduleName) == schedules.NAMES
+    assert set(schedules.LABELS) == set(schedules.DEFAULTS) == set(schedules.ScheduleName)
+    assert [name.value for name in schedules.NAMES] == [
+        "daily_digest",
+        "weekly_followup",
+        "admin_summary",
+    ]
+    assert [schedules.is_weekly(name) for name in schedules.NAMES] == [False, True, True]

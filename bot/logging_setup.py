@@ -43,5 +43,9 @@ def configure_logging(level: int = logging.INFO) -> None:
     root.setLevel(level)
     for noisy in ("httpx", "httpcore", "apscheduler", "aiohttp.access", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # These write request bodies (message texts, so names and NIKs) at DEBUG: never below INFO.
+    for talkative in ("telegram", "aiosqlite", "asyncpg"):
+        logging.getLogger(talkative).setLevel(max(level, logging.INFO))
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)  # INFO would echo SQL
     # It logs every 429 as an error with a traceback; the outbox handles (and logs) them itself.
     logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)

@@ -161,6 +161,7 @@ class OutboxSender:
         self.bot = bot
         self.claimer = claimer
         self.backlogged: set[int] = set()  # chats with a message waiting for a retry
+        self._delivering = asyncio.Lock()
         self._writer = _GroupWriter(services, _tell_admins_of_expired)
 
     async def send_claimed(self, rows: Sequence[OutboxMessage]) -> None:
@@ -192,7 +193,16 @@ class OutboxSender:
         await self._writer.write(changes, blocked, expired)
 
     async def deliver_due(self) -> int:
-        """Send what is due, each chat's messages in order; returns how many were sent."""
+        """Send what is due, each chat's messages in order; returns how many were sent.
+
+        One run at a time per process: a turn that queued messages for others waits for a run
+        in progress (which may hold a chat's older message) and then runs once more, so what it
+        queued is sent before it finishes.
+        """
+        async with self._delivering:
+            return await self._deliver_due()
+
+    async def _deliver_due(self) -> int:
         sent = 0
         while sent < MAX_PER_CALL:
             now = self.services.clock.now()

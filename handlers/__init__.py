@@ -23,9 +23,9 @@ def all_features() -> tuple[Feature, ...]:
     )
 
     return (
-        core.FEATURE,
         onboarding.FEATURE,
         report.FEATURE,
+        core.FEATURE,
         checkins.FEATURE,
         alerts.FEATURE,
         caseload.FEATURE,

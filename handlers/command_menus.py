@@ -10,6 +10,7 @@ her next update) or the `staff-menus` tick (within seconds, for changes made els
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from telegram.error import BadRequest, Forbidden
@@ -49,13 +50,15 @@ class CommandMenus:
                 await self.bot.set_my_commands(commands, scope=scope)
 
     async def sync_if_needed(self, before: StaffProfile | None, after: StaffProfile | None) -> None:
-        """After a staff member's turn: set her menu if it is not (or no longer) the right one."""
-        if before is None or before.telegram_id is None:
-            return
+        """After a turn of staff (or of someone who became staff in it, by a deep link): set
+        her menu if it is not, or no longer, the right one."""
         current = after if after is not None else before
-        if before.active and after is None:  # deactivated during this very turn
-            current = before.__class__(**{**before.__dict__, "active": False})
-        if before.command_menu != self.wanted(current):
+        if current is None or current.telegram_id is None:
+            return
+        if before is not None and before.active and after is None:  # deactivated in this turn
+            current = replace(before, active=False)
+        stored = before.command_menu if before is not None else None
+        if stored != self.wanted(current):
             await self.apply(current)
 
     async def apply(self, member: StaffProfile) -> bool:

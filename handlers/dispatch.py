@@ -72,7 +72,9 @@ class Dispatcher:
         state = turn.flow_state
         if isinstance(action, StepAnswer):
             if state is not None and (action.flow, action.step) == (state.flow, state.state):
-                turn.input = Input(Kind.BUTTON, value=action.value)
+                turn.input = Input(
+                    Kind.BUTTON, value=action.value, message_id=turn.input.message_id
+                )
                 await feed(turn, self.flow(state.flow))
                 return
         elif action is not None:

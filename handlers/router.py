@@ -48,7 +48,13 @@ def to_input(update: Update, album: tuple[str, ...] | None = None) -> Input:
     """What the person did, without Telegram types."""
     if update.callback_query is not None:
         data = update.callback_query.data or ""
-        return Input(Kind.BUTTON, text=data, action=unpack(data))
+        pressed = update.callback_query.message
+        return Input(
+            Kind.BUTTON,
+            text=data,
+            action=unpack(data),
+            message_id=pressed.message_id if pressed is not None else None,
+        )
     if update.edited_message is not None:
         return Input(Kind.EDITED)
     message = update.message

@@ -86,6 +86,14 @@ def _scope_key(scope: Any) -> str:
     return ":".join(parts)
 
 
+def _chat_must_exist(st: EmulatorState, scope: Any) -> None:
+    """A chat scope names a chat the user has opened; otherwise Telegram says it is unknown."""
+    if isinstance(scope, dict) and scope.get("type") == "chat":
+        chat = st.chats.get(int(scope.get("chat_id", 0)))
+        if chat is None or not chat.started:
+            raise bad_request(errors.CHAT_NOT_FOUND)
+
+
 def _commands(value: Any) -> list[dict[str, str]]:
     if not isinstance(value, list):
         raise bad_request("Bad Request: can't parse commands JSON object")
@@ -109,6 +117,7 @@ def _commands(value: Any) -> list[dict[str, str]]:
 async def set_my_commands(st: EmulatorState, p: Params) -> Any:
     """setMyCommands, stored under (scope, language_code); an empty list deletes."""
     commands = _commands(p.get_json("commands"))
+    _chat_must_exist(st, p.get_json("scope"))
     key = (_scope_key(p.get_json("scope")), p.get_str("language_code") or "")
     if commands:
         st.commands[key] = commands
@@ -126,6 +135,7 @@ async def get_my_commands(st: EmulatorState, p: Params) -> Any:
 @method("deleteMyCommands")
 async def delete_my_commands(st: EmulatorState, p: Params) -> Any:
     """deleteMyCommands for this scope and language."""
+    _chat_must_exist(st, p.get_json("scope"))
     st.commands.pop((_scope_key(p.get_json("scope")), p.get_str("language_code") or ""), None)
     return True
 

@@ -52,6 +52,7 @@ class Input:
     file_ids: tuple[str, ...] = ()  # a photo (largest size), every photo of an album, a document
     file_name: str | None = None
     mime_type: str | None = None
+    message_id: int | None = None  # the message whose button was pressed
 
     @property
     def file_id(self) -> str | None:

@@ -26,18 +26,32 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("outbox") as batch:
-        batch.add_column(sa.Column("kind", sa.String(length=16), nullable=False, server_default="send"))
+        batch.add_column(
+            sa.Column("kind", sa.String(length=16), nullable=False, server_default="send")
+        )
         batch.add_column(sa.Column("payload", sa.JSON(), nullable=True))
         batch.add_column(sa.Column("edit_message_id", sa.BigInteger(), nullable=True))
-        batch.add_column(sa.Column("priority", sa.SmallInteger(), nullable=False, server_default="1"))
+        batch.add_column(
+            sa.Column("priority", sa.SmallInteger(), nullable=False, server_default="1")
+        )
         batch.add_column(sa.Column("claimed_by", sa.String(length=36), nullable=True))
         batch.create_index("ix_outbox_chat_status", ["chat_id", "status"], unique=False)
-    outbox = sa.table("outbox", sa.column("id", sa.Integer), sa.column("markup", sa.JSON), sa.column("payload", sa.JSON))
+    outbox = sa.table(
+        "outbox",
+        sa.column("id", sa.Integer),
+        sa.column("markup", sa.JSON),
+        sa.column("payload", sa.JSON),
+    )
     connection = op.get_bind()
     for row_id, markup in connection.execute(sa.select(outbox.c.id, outbox.c.markup)).all():
         if markup and markup.get("inline_keyboard"):
-            rows = [[[b["text"], b.get("callback_data", "")] for b in row] for row in markup["inline_keyboard"]]
-            connection.execute(outbox.update().where(outbox.c.id == row_id).values(payload={"buttons": rows}))
+            rows = [
+                [[b["text"], b.get("callback_data", "")] for b in row]
+                for row in markup["inline_keyboard"]
+            ]
+            connection.execute(
+                outbox.update().where(outbox.c.id == row_id).values(payload={"buttons": rows})
+            )
     with op.batch_alter_table("outbox") as batch:
         batch.drop_column("markup")
     with op.batch_alter_table("staff") as batch:
@@ -45,9 +59,20 @@ def upgrade() -> None:
         batch.create_index("ix_staff_command_menu", ["command_menu"], unique=False)
     with op.batch_alter_table("business_reports") as batch:
         batch.add_column(sa.Column("photos", sa.JSON(), nullable=True))
-    reports = sa.table("business_reports", sa.column("id", sa.Integer), sa.column("photo_file_id", sa.Text), sa.column("photos", sa.JSON))
-    for row_id, file_id in connection.execute(sa.select(reports.c.id, reports.c.photo_file_id)).all():
-        connection.execute(reports.update().where(reports.c.id == row_id).values(photos=[file_id] if file_id else []))
+    reports = sa.table(
+        "business_reports",
+        sa.column("id", sa.Integer),
+        sa.column("photo_file_id", sa.Text),
+        sa.column("photos", sa.JSON),
+    )
+    for row_id, file_id in connection.execute(
+        sa.select(reports.c.id, reports.c.photo_file_id)
+    ).all():
+        connection.execute(
+            reports.update()
+            .where(reports.c.id == row_id)
+            .values(photos=[file_id] if file_id else [])
+        )
     with op.batch_alter_table("business_reports") as batch:
         batch.alter_column("photos", existing_type=sa.JSON(), nullable=False)
         batch.drop_column("photo_file_id")

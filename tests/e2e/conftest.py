@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from berdaya_sandbox.emulator import BotApiEmulator
+from berdaya_sandbox.emulator import ApiCall, BotApiEmulator
 from bot.clock import FakeClock
 from tests.harness import Harness
 
@@ -46,6 +46,14 @@ def no_bad_requests(emulator: BotApiEmulator) -> Iterator[None]:
     refused = [
         f"{call.method}: {call.description}"
         for call in emulator.calls
-        if call.status == 400 and not call.injected
+        if call.status == 400 and not call.injected and not _asks_about_an_unopened_chat(call)
     ]
     assert refused == [], refused
+
+
+def _asks_about_an_unopened_chat(call: ApiCall) -> bool:
+    """The one 400 the bot may earn: a staff member's own command menu, set before she has
+    opened the bot (added from the shell). Telegram offers no way to ask whether a chat exists
+    that does not fail the same way; she gets her menu at her first message."""
+    scoped = call.method in ("setMyCommands", "deleteMyCommands")
+    return scoped and call.description == "Bad Request: chat not found"

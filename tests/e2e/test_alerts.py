@@ -26,20 +26,6 @@ CASE_BUTTONS = ["🙋 Saya tangani", "💬 Balas", "✅ Selesai"]
 STALE = "Tombol ini sudah tidak berlaku."
 
 
-def pause_jobs(harness: Harness) -> None:
-    """Every periodic job, the outbox tick too, runs only when the test runs it."""
-    assert harness.app is not None and harness.app.job_queue is not None
-    for job in harness.app.job_queue.jobs():
-        job.enabled = False
-
-
-@pytest.fixture(autouse=True)
-def jobs_run_by_the_tests(harness: Harness) -> None:
-    """No tick behind the test's back: "delivered right after the commit" is then checked
-    strictly, and never raced by a tick that is sending the same message at that moment."""
-    pause_jobs(harness)
-
-
 def since(person: Person, before: int) -> list[SentMessage]:
     """The bot's messages to this person after the first `before`."""
     return person.messages[before:]

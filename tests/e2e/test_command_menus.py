@@ -7,7 +7,6 @@ list is `("all_private_chats", <language>)`, a staff member's own list `("chat:<
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from bot.domain.vocabulary import StaffRole
@@ -16,16 +15,10 @@ from bot.services import staff
 from bot.storage.db import Database
 from bot.storage.models import Staff
 from tests.e2e.dialogs import staff_member
-from tests.e2e.test_staff_admin import invite, pause_jobs, start_paused
+from tests.e2e.test_staff_admin import invite
 from tests.harness import Harness, Person
 
 CLIENT_ONLY = ("lapor", "berhenti", "mulai")
-
-
-@pytest.fixture(autouse=True)
-def jobs_run_by_the_tests(harness: Harness) -> None:
-    """The staff-menus tick runs only when the test runs it."""
-    pause_jobs(harness)
 
 
 ADMIN_ONLY = ("staf", "jadwal")
@@ -82,19 +75,24 @@ async def test_everyone_s_list_has_the_client_commands_in_each_language(
     assert en[lapor]["description"] != indonesian[lapor]["description"]
 
 
-async def test_a_caseworker_added_from_the_shell_gets_her_commands_at_the_next_tick(
-    harness: Harness, db: Database
-) -> None:
-    ani = harness.person("Ani", "id")  # she has never written to the bot
+async def _added_from_the_shell(harness: Harness, db: Database, person: Person) -> None:
     async with db.transaction() as session:  # what `berdaya staff add` does, in its own process
         await staff.add_staff(
             session,
-            telegram_id=ani.id,
+            telegram_id=person.id,
             role=StaffRole.CASEWORKER,
             full_name="Ani Pendamping",
             now=harness.clock.now(),
             region_codes=["3522"],
         )
+
+
+async def test_a_caseworker_added_from_the_shell_gets_her_commands_at_the_next_tick(
+    harness: Harness, db: Database
+) -> None:
+    ani = harness.person("Ani", "id")
+    await ani.send("/start")  # she opened the bot once, before she was staff
+    await _added_from_the_shell(harness, db, ani)
     assert chat_menu(harness, ani) == []
     assert await harness.parts.menus.sync_changed() == 1  # the staff-menus tick
     menu = chat_menu(harness, ani)
@@ -103,9 +101,21 @@ async def test_a_caseworker_added_from_the_shell_gets_her_commands_at_the_next_t
     assert await _stored_menu(db, ani) is not None
     before = calls_for(harness, ani)
     assert await harness.parts.menus.sync_changed() == 0  # set once, not at every tick
-    await ani.send("/bantuan")  # nor at her first message
+    await ani.send("/bantuan")  # nor at her next message
     assert calls_for(harness, ani) == before
-    assert ani.messages[0].text.startswith("Bantuan Berdaya")
+
+
+async def test_one_who_never_opened_the_bot_gets_her_commands_with_her_first_message(
+    harness: Harness, db: Database
+) -> None:
+    ani = harness.person("Ani", "id")
+    await _added_from_the_shell(harness, db, ani)
+    assert await harness.parts.menus.sync_changed() == 0  # her chat does not exist yet
+    assert chat_menu(harness, ani) == []
+    reply = await ani.send("/start")
+    assert "<b>Menu staf</b>" not in reply[-1].text  # (HTML is stripped by the emulator)
+    assert "Menu staf · Pendamping" in reply[-1].text
+    assert chat_menu(harness, ani) == expected(harness, StaffRole.CASEWORKER)
 
 
 async def _invited_partner_opens_her_link(harness: Harness, db: Database) -> Person:
@@ -120,13 +130,6 @@ async def _invited_partner_opens_her_link(harness: Harness, db: Database) -> Per
     return dewi
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core: Router calls menus.sync_if_needed(member, turn.staff) with the staff profile "
-    "found BEFORE the turn; for someone who becomes staff in this very turn it is None, and "
-    "CommandMenus.sync_if_needed returns at once ('before is None'), so the linking turn sets "
-    "no menu. Her list comes with the staff-menus tick (10 s) or her next update.",
-)
 async def test_staff_invited_through_staf_get_their_commands_when_they_open_the_link(
     harness: Harness, db: Database
 ) -> None:
@@ -135,11 +138,11 @@ async def test_staff_invited_through_staf_get_their_commands_when_they_open_the_
     assert chat_menu(harness, dewi) == expected(harness, StaffRole.PARTNER)
 
 
-async def test_staff_invited_through_staf_have_their_commands_within_a_tick_of_the_link(
+async def test_staff_invited_through_staf_keep_their_commands_without_more_calls(
     harness: Harness, db: Database
 ) -> None:
     dewi = await _invited_partner_opens_her_link(harness, db)
-    assert await harness.parts.menus.sync_changed() == 1  # the staff-menus tick
+    assert await harness.parts.menus.sync_changed() == 0  # set in the turn that linked her
     assert chat_menu(harness, dewi) == expected(harness, StaffRole.PARTNER)
     assert not set(CLIENT_ONLY + ADMIN_ONLY) & set(names(chat_menu(harness, dewi)))
     before = calls_for(harness, dewi)
@@ -148,14 +151,14 @@ async def test_staff_invited_through_staf_have_their_commands_within_a_tick_of_t
     assert calls_for(harness, dewi) == before
 
 
-async def test_an_invited_caseworker_gets_her_commands_at_her_next_message(
+async def test_an_invited_caseworker_gets_her_commands_in_her_language(
     harness: Harness, db: Database
 ) -> None:
     admin = await staff_member(harness, db, role=StaffRole.ADMIN, regions=())
     payload = await invite(admin, "Ani Pendamping", "Pendamping", "Kab. Malang")
     ani = harness.person("Ani", "jv")
     await ani.send(f"/start {payload}")
-    await ani.send("/bantuan")  # no tick ran: her next update sets it
+    await ani.send("/bantuan")
     assert chat_menu(harness, ani) == expected(harness, StaffRole.CASEWORKER, "jv")
 
 
@@ -188,6 +191,6 @@ async def test_a_role_change_and_a_deactivation_in_staf_change_the_chat_s_comman
     await admin.press("🔁 Ubah peran")
     await admin.press("Pendamping")
     await harness.stop()
-    await start_paused(harness)  # at start, every chat whose list is out of date is set again
+    await harness.start()  # at start, every chat whose list is out of date is set again
     assert chat_menu(harness, ani) == expected(harness, StaffRole.CASEWORKER)
     assert chat_menu(harness, admin) == expected(harness, StaffRole.ADMIN)

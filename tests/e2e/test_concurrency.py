@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import asyncio
+from datetime import timedelta
 
 from sqlalchemy import select
 

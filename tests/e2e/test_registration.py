@@ -119,7 +119,10 @@ async def test_one_field_is_corrected_from_the_summary_and_the_rest_is_kept(
 @pytest.mark.parametrize(
     ("typed", "reason"),
     [
-        ("<b>&", "Nama hanya boleh berisi huruf, spasi, titik, tanda petik (') dan tanda hubung (-)."),
+        (
+            "<b>&",
+            "Nama hanya boleh berisi huruf, spasi, titik, tanda petik (') dan tanda hubung (-).",
+        ),
         ("Siti 2", "Nama tidak boleh berisi angka."),
         ("Si", "Nama terlalu pendek: tulis paling sedikit 3 huruf."),
         ("Siti\u202eRahayu", "Nama berisi huruf tersembunyi. Ketik ulang namanya, ya."),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from bot.domain.vocabulary import StaffRole
@@ -18,26 +17,6 @@ from tests.harness import Harness, Person
 
 UNKNOWN_COMMAND = "Perintah itu tidak saya kenal"
 STALE = "Tombol ini sudah tidak berlaku."
-
-
-def pause_jobs(harness: Harness) -> None:
-    """Every periodic job (outbox, staff menus, schedules) runs only when the test runs it."""
-    assert harness.app is not None and harness.app.job_queue is not None
-    for job in harness.app.job_queue.jobs():
-        job.enabled = False
-
-
-async def start_paused(harness: Harness) -> None:
-    """Start the bot (again), its periodic jobs paused."""
-    await harness.start()
-    pause_jobs(harness)
-
-
-@pytest.fixture(autouse=True)
-def jobs_run_by_the_tests(harness: Harness) -> None:
-    """No tick behind the test's back (a staff-menus tick would set a list the test expects
-    the turn, or the test's own tick, to set)."""
-    pause_jobs(harness)
 
 
 async def _invite_caseworker_for_bojonegoro(admin: Person) -> str:

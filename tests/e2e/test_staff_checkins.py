@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from berdaya_sandbox.emulator import SentMessage
@@ -30,17 +29,10 @@ from tests.e2e.dialogs import (
     report_row,
     staff_member,
 )
-from tests.e2e.test_staff_admin import pause_jobs, start_paused
 from tests.harness import Harness, Person
 
 UNKNOWN = "Perintah itu tidak saya kenal. Ketik /bantuan untuk melihat daftar perintah."
 STALE = "Tombol ini sudah tidak berlaku."
-
-
-@pytest.fixture(autouse=True)
-def jobs_run_by_the_tests(harness: Harness) -> None:
-    """Only the test runs the ticks: a digest is then delivered by the tick that queued it."""
-    pause_jobs(harness)
 
 
 def wib(day: int, hour: int, minute: int = 0) -> datetime:
@@ -249,7 +241,7 @@ async def test_each_digest_goes_out_once_across_restarts_and_late_after_two_hour
     assert await at(harness, wib(12, 7)) == [schedules.DAILY_DIGEST]
     assert await tick(harness) == []
     await harness.stop()
-    await start_paused(harness)
+    await harness.start()
     assert await tick(harness) == []
     assert len(digests_of(ani)) == 1
 
@@ -257,10 +249,10 @@ async def test_each_digest_goes_out_once_across_restarts_and_late_after_two_hour
     harness.clock.set(wib(13, 6, 30))
     await harness.stop()
     harness.clock.set(wib(13, 9))
-    await start_paused(harness)
+    await harness.start()
     assert await tick(harness) == [schedules.DAILY_DIGEST]
     await harness.stop()
-    await start_paused(harness)
+    await harness.start()
     assert await tick(harness) == []
     assert [d.text.splitlines()[0] for d in digests_of(ani)] == [
         "☀️ Ringkasan harian, 12 Agustus 2026",
@@ -274,7 +266,7 @@ async def test_each_digest_goes_out_once_across_restarts_and_late_after_two_hour
             session, name=schedules.DAILY_DIGEST, now=harness.clock.now(), timezone=WIB
         )
     await harness.stop()
-    await start_paused(harness)
+    await harness.start()
     assert await tick(harness) == []
     await harness.deliver()
     await harness.deliver()
@@ -283,7 +275,7 @@ async def test_each_digest_goes_out_once_across_restarts_and_late_after_two_hour
     # Down for more than 12 hours after the moment: that day's digest is skipped.
     await harness.stop()
     harness.clock.set(wib(15, 19, 30))
-    await start_paused(harness)
+    await harness.start()
     assert await tick(harness) == []
     assert await at(harness, wib(16, 7)) == [schedules.DAILY_DIGEST]
     assert digests_of(ani)[-1].text.startswith("☀️ Ringkasan harian, 16 Agustus 2026")

@@ -25,13 +25,15 @@ def test_a_429_waits_exactly_as_long_as_telegram_asked(wait: timedelta | int) ->
 
 
 def test_a_403_means_the_person_blocked_the_bot() -> None:
-    assert classify(Forbidden("Forbidden: bot was blocked by the user"), attempts=1, edit=False) == (
-        Blocked()
-    )
+    assert classify(
+        Forbidden("Forbidden: bot was blocked by the user"), attempts=1, edit=False
+    ) == (Blocked())
 
 
 def test_a_400_is_permanent_and_keeps_telegrams_reason() -> None:
-    outcome = classify(BadRequest("Can't parse entities: unexpected end tag"), attempts=1, edit=False)
+    outcome = classify(
+        BadRequest("Can't parse entities: unexpected end tag"), attempts=1, edit=False
+    )
     assert outcome == Failed("Can't parse entities: unexpected end tag")
 
 

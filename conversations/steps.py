@@ -407,11 +407,12 @@ class Photos(Step[D], Generic[D]):
                 ).format(n=self.at_most)
             )
         if self.collect is None or len(taken) >= self.at_most:
-            turn.say(
-                turn.t.ngettext("Foto diterima.", "{n} foto diterima.", len(taken)).format(
-                    n=len(taken)
-                )
+            received = (
+                turn.gettext("Foto diterima.")
+                if len(taken) == 1
+                else turn.t.ngettext("{n} foto diterima.", "{n} foto diterima.", len(taken))
             )
+            turn.say(received.format(n=len(taken)))
             return await self.store(turn, draft, taken)
         self.collect(draft)[:] = taken
         turn.say(

@@ -27,7 +27,7 @@ TRANSLATIONS = {
     "👍 Berjalan lancar": ("👍 Mlampah lancar", "👍 Going well"),
     "📉 Berjalan, tapi menurun": ("📉 Mlampah, nanging mudhun", "📉 Running, but going down"),
     "⏸️ Berhenti sementara": ("⏸️ Leren sawetara", "⏸️ Stopped for now"),
-    "❌ Sudah tutup": ("❌ Sampun tutup", "❌ Closed for good"),
+    "❌ Sudah tutup": ("❌ Sampun tutup", "❌ Closed"),
     "👍 Lancar": ("👍 Lancar", "👍 Going well"),
     "⚠️ Ada kendala": ("⚠️ Wonten alangan", "⚠️ Having problems"),
     "⏸️ Usaha berhenti": ("⏸️ Usaha leren", "⏸️ Business stopped"),

@@ -8,6 +8,8 @@ the exact list of its messages, each rendered as its text followed by its button
     [Bahasa Indonesia] [Basa Jawa]      one row of inline buttons
     {📱 Kirim nomor HP saya}            one row of the phone keyboard
     (toast: Tombol ini sudah tidak berlaku.)
+    (pressed message now: [✅ Modal] …)  the pressed message's buttons, edited in place
+    (pressed message now: no buttons)
 
 `render_dialog` writes a whole conversation that way; golden transcripts in tests/golden are
 such renderings, compared character for character.
@@ -66,12 +68,22 @@ def _describe(action: Action) -> str:
     return "> " + action
 
 
-async def perform(person: Person, action: Action) -> tuple[list[SentMessage], str | None]:
-    """Do one action; the bot's new messages and the toast on a pressed button, if any."""
+def _buttons(message: SentMessage) -> str:
+    rows = [" ".join(f"[{b.text}]" for b in row) for row in message.inline_keyboard]
+    return " / ".join(rows) if rows else "no buttons"
+
+
+async def perform(
+    person: Person, action: Action
+) -> tuple[list[SentMessage], str | None, str | None]:
+    """Do one action: the bot's new messages, the toast on a pressed button, and the pressed
+    message's buttons when they were edited in place."""
     toasts = len(person.user.callback_answers)
+    pressed: SentMessage | None = None
     if isinstance(action, Press):
         with_buttons = [m for m in person.messages if m.inline_keyboard]
-        message = with_buttons[-1]
+        message = pressed = with_buttons[-1]
+        before = _buttons(message)
         label = (
             message.button_labels[action.button]
             if isinstance(action.button, int)
@@ -88,21 +100,26 @@ async def perform(person: Person, action: Action) -> tuple[list[SentMessage], st
         replies = await person.send(action)
     answers = person.user.callback_answers[toasts:]
     toast = answers[-1].text if answers else None
-    return replies, toast
+    edited = None
+    if pressed is not None and _buttons(pressed) != before:
+        edited = _buttons(pressed)
+    return replies, toast, edited
 
 
-def _answer(replies: Sequence[SentMessage], toast: str | None) -> list[str]:
+def _answer(replies: Sequence[SentMessage], toast: str | None, edited: str | None) -> list[str]:
     shown = [render_message(m) for m in replies]
     if toast:
         shown.append(f"(toast: {toast})")
+    if edited:
+        shown.append(f"(pressed message now: {edited})")
     return shown
 
 
 async def verify_dialog(person: Person, dialog: Sequence[tuple[Action, Sequence[str]]]) -> None:
     """Play the dialog; every answer must be exactly the one written down."""
     for step, (action, expected) in enumerate(dialog):
-        replies, toast = await perform(person, action)
-        got = _answer(replies, toast)
+        replies, toast, edited = await perform(person, action)
+        got = _answer(replies, toast, edited)
         assert got == list(expected), f"step {step} ({_describe(action)}): {got!r}"
 
 
@@ -110,6 +127,6 @@ async def render_dialog(person: Person, actions: Sequence[Action]) -> str:
     """Play the actions and write the whole conversation down, for a golden transcript."""
     blocks = []
     for action in actions:
-        replies, toast = await perform(person, action)
-        blocks.append("\n".join([_describe(action), *_answer(replies, toast)]))
+        replies, toast, edited = await perform(person, action)
+        blocks.append("\n".join([_describe(action), *_answer(replies, toast, edited)]))
     return "\n\n".join(blocks) + "\n"

@@ -6,6 +6,7 @@ from enum import StrEnum
 from html import escape
 
 from bot.chat.turn import Turn
+from bot.domain.text import has_words, strip_invisible
 from bot.i18n import N_, translator
 from bot.services import cases, outbox
 from bot.services.cases import Case
@@ -54,7 +55,8 @@ async def _keep_open(turn: Turn, _draft: CloseDraft, _value: str) -> Next:
 async def _close(turn: Turn, draft: CloseDraft, note: str) -> Parsed:
     """Close the case with the note; the client is told when she was being written to."""
     _ = turn.gettext
-    if not note:
+    note = strip_invisible(note)
+    if not has_words(note):
         return Rejected(_(TOO_LONG))
     member = turn.staff
     case = None

@@ -12,6 +12,7 @@ from html import escape
 from bot.chat.turn import Turn
 from bot.domain.nik import NikInfo
 from bot.domain.reference import region_by_code
+from bot.domain.text import has_words, tidy_text
 from bot.i18n import N_
 from bot.services import accounts, registration
 from bot.services.registration import RegistrationForm, RegistrationResult
@@ -49,9 +50,9 @@ def _short_text(key: str, following: S) -> FreeText[OnboardingDraft]:
     """Free text of 2–200 characters, kept in the draft under `key`."""
 
     async def take(turn: Turn, draft: OnboardingDraft, text: str) -> Parsed:
-        tidy = " ".join(text.split())
-        if len(tidy) < 2:
-            return Rejected(turn.gettext("Tulis singkat saja, paling banyak 200 huruf."))
+        tidy = tidy_text(text)
+        if not has_words(tidy):
+            return Rejected(turn.gettext("Tulis jawabannya dengan huruf atau angka, ya."))
         setattr(draft, key, tidy)
         return following
 

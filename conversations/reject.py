@@ -10,6 +10,7 @@ from enum import StrEnum
 from html import escape
 
 from bot.chat.turn import Turn
+from bot.domain.text import has_words, tidy_text
 from bot.i18n import N_
 from bot.services import caseload
 from bot.services.caseload import MAX_REASON, ClientFilter, DecisionResult
@@ -69,8 +70,8 @@ async def _cancel(turn: Turn, draft: RejectDraft, _value: str) -> Next:
 async def _reason(turn: Turn, draft: RejectDraft, text: str) -> Parsed:
     """Reject with the reason (the client is told it in her language)."""
     _ = turn.gettext
-    reason = " ".join(text.split())
-    if not MIN_REASON <= len(reason) <= MAX_REASON:
+    reason = tidy_text(text)
+    if not has_words(reason) or not MIN_REASON <= len(reason) <= MAX_REASON:
         return Rejected(_(REASON_LENGTH))
     if not caseload.may_manage_clients(turn.staff) or turn.staff is None:  # deactivated meanwhile
         turn.say(_("Perintah itu tidak saya kenal. Ketik /bantuan untuk melihat daftar perintah."))

@@ -11,6 +11,7 @@ from enum import StrEnum
 from html import escape
 
 from bot.chat.turn import Turn
+from bot.domain.text import has_words, strip_invisible
 from bot.i18n import N_, translator
 from bot.services import cases, outbox
 from bot.services.cases import Case
@@ -73,7 +74,9 @@ async def _relay(turn: Turn, draft: RelayDraft, text: str) -> Parsed:
     if member is None or case is None or not cases.is_handler(case, member):
         turn.say(_("Kasus ini sudah selesai atau ditangani orang lain. Pesan tidak dikirim."))
         return END
-    if not text:
+    text = strip_invisible(text)
+    if not has_words(text):
+        turn.say(_("Tulis jawabannya dengan huruf atau angka, ya."))
         return STAY
     if len(text) > MAX_TEXT:
         turn.say(_("Pesannya terlalu panjang. Kirim dalam beberapa pesan yang lebih pendek."))

@@ -154,3 +154,22 @@ def test_letters_and_spaces_make_a_name(words: list[str], gap: str) -> None:
         assert result == tidy
     else:
         assert result in (NameProblem.TOO_SHORT, NameProblem.TOO_LONG)
+
+
+@pytest.mark.parametrize(
+    ("typed", "tidy", "words"),
+    [
+        ("  Menjahit   di\nUPT  ", "Menjahit di UPT", True),
+        ("\u202e\u200b\u2066", "", False),
+        ("jahit\u200b seragam", "jahit seragam", True),
+        ("👍👍", "👍👍", False),
+        ("HP", "HP", True),
+    ],
+)
+def test_free_text_loses_invisible_characters_and_needs_words(
+    typed: str, tidy: str, words: bool
+) -> None:
+    from bot.domain.text import has_words, tidy_text
+
+    assert tidy_text(typed) == tidy
+    assert has_words(tidy_text(typed)) is words

@@ -112,8 +112,6 @@ class _GroupWriter:
         self._admins_notice = admins_notice
 
     async def write(self, changes: list[dict[str, Any]], blocked: set[int], expired: int) -> None:
-        if not changes:
-            return
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._changes.extend(changes)
         self._blocked |= blocked
@@ -121,10 +119,10 @@ class _GroupWriter:
         self._waiters.append(waiter)
         async with self._lock:
             if not waiter.done():
-                await self._flush()
+                await self._flush(own=waiter)
         await waiter
 
-    async def _flush(self) -> None:
+    async def _flush(self, *, own: asyncio.Future[None]) -> None:
         changes, blocked, expired, waiters = (
             self._changes,
             self._blocked,
@@ -142,7 +140,9 @@ class _GroupWriter:
                     await self._admins_notice(session, expired, now)
         except BaseException as error:
             for waiter in waiters:
-                if not waiter.done():
+                if waiter is own:  # the flusher gets the error raised; its future is not awaited
+                    waiter.cancel()
+                elif not waiter.done():
                     waiter.set_exception(error)
             raise
         for waiter in waiters:
@@ -296,9 +296,8 @@ class OutboxSender:
 
 async def _tell_admins_of_expired(session: Any, count: int, now: datetime) -> None:
     """Administrators learn that messages could not be delivered for a day (no content)."""
-    for admin in await staff.administrators(session):
-        if admin.telegram_id is None:
-            continue
+    for admin in await staff.administrators(session):  # active and linked to Telegram
+        assert admin.telegram_id is not None
         t = translator(admin.language)
         await outbox.enqueue(
             session,

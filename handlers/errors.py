@@ -95,9 +95,8 @@ class ErrorHandler:
         now = self.services.clock.now()
         try:
             async with self.services.db.transaction() as session:
-                for admin in await staff.administrators(session):
-                    if admin.telegram_id is None:
-                        continue
+                for admin in await staff.administrators(session):  # active, linked
+                    assert admin.telegram_id is not None
                     t = translator(admin.language)
                     text = t.gettext(
                         "⚠️ Gangguan di Berdaya: {kind} (alur {flow}, langkah {step})."

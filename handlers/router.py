@@ -133,6 +133,7 @@ class Router:
                 await self._persist(turn)
                 rows = await self._queue(turn, chat.id, update)
         except Exception as error:
+            self.forget_press(chat.id)  # "send again" must not look like a double tap
             raise TurnFailed(committed=False, **_where(turn)) from error
         try:
             await self._deliver(update, turn, rows)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.storage.db import Database
@@ -235,3 +236,78 @@ async def test_a_double_tap_is_answered_with_a_toast_and_acted_on_once(
     assert siti.user.callback_answers[-1].text == "Sudah saya terima."
     incomes = [m for m in siti.messages if "penghasilan bersih" in m.text]
     assert len(incomes) == 1
+
+
+async def test_a_reply_telegram_refuses_is_failed_and_the_next_one_still_goes(
+    harness: Harness, db: Database
+) -> None:
+    siti = await _at_income(harness, db)
+    await siti.send("3jt")
+    await siti.press("0")
+    harness.emulator.fail_next(
+        "sendMessage", error_code=400, description="Bad Request: can't parse entities: x"
+    )
+    reply = await siti.press("Tidak ada kendala")  # the photo question is refused …
+    assert reply == []
+    reply = await siti.send("/lapor")  # … and asked again when she asks where she is
+    assert reply[-1].text.startswith("Kirim foto produk Anda")
+    reply = await siti.press("⏭️ Lewati")
+    assert "Ringkasan laporan" in reply[-1].text
+    async with db.transaction() as session:
+        failed = (
+            (
+                await session.execute(
+                    select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILED.value)
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert [row.last_error for row in failed] == ["Can't parse entities: x"]
+
+
+async def test_an_alert_to_a_caseworker_who_blocked_the_bot_is_marked_blocked(
+    harness: Harness, db: Database
+) -> None:
+    ani = await staff_member(harness, db)
+    siti = await invited_client(harness, db)
+    harness.emulator.block(ani.id, notify_bot=False)
+    await siti.send("/lapor")
+    await siti.press("⏸️ Berhenti sementara")
+    await siti.send("0")
+    await siti.press("0")
+    await siti.press("Tidak ada kendala")
+    await siti.press("⏭️ Lewati")
+    reply = await siti.press("✅ Simpan")
+    assert "Laporan Anda sudah tersimpan" in siti.text(reply)
+    async with db.transaction() as session:
+        alerts = (
+            (await session.execute(select(OutboxMessage).where(OutboxMessage.chat_id == ani.id)))
+            .scalars()
+            .all()
+        )
+    assert [row.status for row in alerts if row.purpose == "alert"] == ["blocked"]
+
+
+async def test_bookkeeping_lost_after_a_send_resends_that_message_once(
+    harness: Harness, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.storage import outbox as outbox_repo
+
+    siti = await _at_income(harness, db)
+    real = outbox_repo.mark_many
+
+    async def database_gone(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(outbox_repo, "mark_many", database_gone)
+    reply = await siti.send("3jt")  # sent, but its 'sent' could not be written down
+    assert reply[-1].text.startswith(EMPLOYEES_QUESTION)
+    assert all("belum tersimpan" not in m.text for m in siti.messages)
+    monkeypatch.setattr(outbox_repo, "mark_many", real)
+    harness.clock.advance(harness.parts.sender.stale_after + timedelta(seconds=1))
+    await harness.deliver()
+    questions = [m for m in siti.messages if m.text.startswith(EMPLOYEES_QUESTION)]
+    assert len(questions) == 2  # the one message in flight, once more; nothing else
+    await harness.deliver()
+    assert len([m for m in siti.messages if m.text.startswith(EMPLOYEES_QUESTION)]) == 2

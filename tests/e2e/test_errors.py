@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import select
 from telegram.error import Forbidden, NetworkError
 
-from bot.services import reports
+from bot.services import accounts as accounts_service
+from bot.services import reports, staff
 from bot.storage.db import Database
 from bot.storage.models import BusinessReport, Conversation, StaffRole
 from tests.e2e.dialogs import invited_client, staff_member
@@ -51,7 +52,8 @@ async def test_a_failure_before_the_commit_says_not_saved_and_tells_an_operator_
     await harness.deliver()
     notices = [m.text for m in admin.messages if "Gangguan di Berdaya" in m.text]
     assert notices == ["⚠️ Gangguan di Berdaya: RuntimeError (alur rep, langkah summary)."]
-    await siti.press("✅ Simpan", message=siti.messages[-2])  # fails again, same kind
+    reply = await siti.press("✅ Simpan")  # she sends again at once: not a double tap
+    assert [m.text for m in reply] == [APOLOGY]  # it fails again, the same way
     await harness.deliver()
     assert len([m for m in admin.messages if "Gangguan di Berdaya" in m.text]) == 1
 
@@ -95,3 +97,27 @@ async def test_errors_outside_updates_are_logged_not_told(
     assert "Bot API unreachable: NetworkError" in messages
     assert "a chat has blocked the bot" in messages
     assert "update failed (RuntimeError) in -/-" in messages
+
+
+async def test_when_even_the_apology_and_the_operators_notice_fail_nothing_breaks(
+    harness: Harness,
+    db: Database,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="handlers.errors")
+    siti = await invited_client(harness, db)
+
+    async def broken(*_args: object, **_kwargs: object) -> None:
+        raise ConnectionError("the database went away")
+
+    monkeypatch.setattr(accounts_service, "find_profile", broken)  # every turn fails early
+    monkeypatch.setattr(staff, "administrators", broken)  # and the operators' notice too
+    harness.emulator.fail_next("sendMessage", error_code=502, description="Bad Gateway")
+    reply = await siti.send("/lapor")
+    assert reply == []  # the apology itself could not be sent either
+    messages = [r.getMessage() for r in caplog.records if r.name == "handlers.errors"]
+    assert "could not queue the operators' notice (ConnectionError)" in messages
+    assert "could not send the apology" in messages
+    reply = await siti.send("/lapor")  # the next try gets the apology (the Bot API is back)
+    assert [m.text for m in reply] == [APOLOGY]

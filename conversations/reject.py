@@ -13,10 +13,10 @@ from bot.chat.turn import Turn
 from bot.domain.text import has_words, tidy_text
 from bot.i18n import N_
 from bot.services import caseload
-from bot.services.caseload import MAX_REASON, ClientFilter, DecisionResult
-from conversations.engine import END, Draft, Flow, Next
+from bot.services.caseload import MAX_REASON, DecisionResult
+from conversations.engine import END, Flow, Next
 from conversations.steps import CANCEL, FreeText, Option, Parsed, Rejected
-from conversations.verify import back_to_card
+from conversations.verify import DecisionDraft, back_to_card
 
 MIN_REASON = 3
 REASON_LENGTH = N_("Alasan harus 3 sampai 300 huruf.")
@@ -28,25 +28,12 @@ class S(StrEnum):
     REASON = "reason"
 
 
-class RejectDraft(Draft):
-    """Whom to reject, and the list her card came from."""
-
-    client_id: int
-    name: str
-    filter: ClientFilter = ClientFilter.ALL
-    page: int = 0
-
-
-async def start(
-    turn: Turn, *, client_id: int, full_name: str, which: ClientFilter, page: int
-) -> None:
+async def start(turn: Turn, draft: DecisionDraft) -> None:
     """Ask the reason to reject a client already checked to be hers and pending."""
-    await FLOW.start(
-        turn, RejectDraft(client_id=client_id, name=full_name, filter=which, page=page)
-    )
+    await FLOW.start(turn, draft)
 
 
-def _prompt(turn: Turn, draft: RejectDraft) -> str:
+def _prompt(turn: Turn, draft: DecisionDraft) -> str:
     _ = turn.gettext
     return _(
         "Tulis alasan penolakan pendaftaran <b>{name}</b> (3 sampai 300 huruf). "
@@ -54,11 +41,11 @@ def _prompt(turn: Turn, draft: RejectDraft) -> str:
     ).format(name=escape(draft.name))
 
 
-def _cancel_button(turn: Turn, _draft: RejectDraft) -> list[Option]:
+def _cancel_button(turn: Turn, _draft: DecisionDraft) -> list[Option]:
     return [(turn.gettext("❌ Batal"), CANCEL)]
 
 
-async def _cancel(turn: Turn, draft: RejectDraft, _value: str) -> Next:
+async def _cancel(turn: Turn, draft: DecisionDraft, _value: str) -> Next:
     _ = turn.gettext
     turn.say(
         _("Dibatalkan. Pendaftaran klien tidak jadi ditolak."),
@@ -67,7 +54,7 @@ async def _cancel(turn: Turn, draft: RejectDraft, _value: str) -> Next:
     return END
 
 
-async def _reason(turn: Turn, draft: RejectDraft, text: str) -> Parsed:
+async def _reason(turn: Turn, draft: DecisionDraft, text: str) -> Parsed:
     """Reject with the reason (the client is told it in her language)."""
     _ = turn.gettext
     reason = tidy_text(text)
@@ -97,9 +84,9 @@ async def _reason(turn: Turn, draft: RejectDraft, text: str) -> Parsed:
 FLOW = Flow(
     name="rej",
     states=S,
-    draft_model=RejectDraft,
+    draft_model=DecisionDraft,
     steps={
-        S.REASON: FreeText[RejectDraft](
+        S.REASON: FreeText[DecisionDraft](
             prompt=_prompt,
             take=_reason,
             max_length=MAX_REASON,

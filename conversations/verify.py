@@ -27,8 +27,8 @@ class S(StrEnum):
     CATEGORY = "category"
 
 
-class VerifyDraft(Draft):
-    """Whom to verify, and the list her card came from."""
+class DecisionDraft(Draft):
+    """Whom a caseworker decides about (verify or reject), and the list her card came from."""
 
     client_id: int
     name: str
@@ -36,16 +36,12 @@ class VerifyDraft(Draft):
     page: int = 0
 
 
-async def start(
-    turn: Turn, *, client_id: int, full_name: str, which: ClientFilter, page: int
-) -> None:
+async def start(turn: Turn, draft: DecisionDraft) -> None:
     """Ask the category of a client already checked to be the caseworker's and pending."""
-    await FLOW.start(
-        turn, VerifyDraft(client_id=client_id, name=full_name, filter=which, page=page)
-    )
+    await FLOW.start(turn, draft)
 
 
-def _prompt(turn: Turn, draft: VerifyDraft) -> str:
+def _prompt(turn: Turn, draft: DecisionDraft) -> str:
     _ = turn.gettext
     return _(
         "Sebelum memverifikasi <b>{name}</b>, pilih kategori PPKS-nya. Pilih dari tombol, "
@@ -65,7 +61,7 @@ def back_to_card(turn: Turn, client_id: int, which: ClientFilter, page: int) -> 
     )
 
 
-async def _verify(turn: Turn, draft: VerifyDraft, category: int) -> Next:
+async def _verify(turn: Turn, draft: DecisionDraft, category: int) -> Next:
     """Verify with the chosen category; the client is told in her language."""
     _ = turn.gettext
     if not caseload.may_manage_clients(turn.staff) or turn.staff is None:  # deactivated meanwhile
@@ -96,7 +92,7 @@ async def _verify(turn: Turn, draft: VerifyDraft, category: int) -> Next:
 FLOW = Flow(
     name="ver",
     states=S,
-    draft_model=VerifyDraft,
+    draft_model=DecisionDraft,
     steps={S.CATEGORY: fields.ppks_category(_prompt, _verify)},
     entry_command="klien",
 )

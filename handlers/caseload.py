@@ -260,13 +260,13 @@ async def _decide(turn: Turn, action: Verify | Reject) -> None:
     if not await _decision_flow_may_start(turn):
         return
     opens = verify.start if isinstance(action, Verify) else reject.start
-    await opens(
-        turn,
+    draft = verify.DecisionDraft(
         client_id=action.client_id,
-        full_name=decision.full_name,
-        which=action.filter,
+        name=decision.full_name,
+        filter=action.filter,
         page=action.page,
     )
+    await opens(turn, draft)
 
 
 async def on_verify(turn: Turn, action: Verify) -> None:

@@ -13,10 +13,10 @@ from bot.chat.turn import Turn
 from bot.domain.text import has_words, tidy_text
 from bot.i18n import N_
 from bot.services import caseload
-from bot.services.caseload import MAX_REASON, DecisionResult
+from bot.services.caseload import MAX_REASON
 from conversations.engine import END, Flow, Next
 from conversations.steps import CANCEL, FreeText, Option, Parsed, Rejected
-from conversations.verify import DecisionDraft, back_to_card
+from conversations.verify import DecisionDraft, back_to_card, say_decision
 
 MIN_REASON = 3
 REASON_LENGTH = N_("Alasan harus 3 sampai 300 huruf.")
@@ -66,19 +66,8 @@ async def _reason(turn: Turn, draft: DecisionDraft, text: str) -> Parsed:
     decision = await caseload.reject_client(
         turn.session, actor=turn.staff, client_id=draft.client_id, reason=reason, now=turn.now
     )
-    if decision.result is DecisionResult.NOT_FOUND:
-        text = _("Klien itu tidak ditemukan di wilayah Anda.")
-    elif decision.result is DecisionResult.NOT_PENDING:
-        text = _("Pendaftaran ini sudah diputuskan sebelumnya.")
-    elif decision.notified:
-        turn.queued_outbox = True  # her notice goes out right after the commit
-        text = _("Pendaftaran {name} ditolak. Alasannya sudah dikirim kepada klien.").format(
-            name=escape(decision.full_name)
-        )
-    else:  # her Telegram account is gone: nobody to tell
-        text = _("Pendaftaran {name} ditolak.").format(name=escape(decision.full_name))
-    turn.say(text, back_to_card(turn, draft.client_id, draft.filter, draft.page))
-    return END
+    told = _("Pendaftaran {name} ditolak. Alasannya sudah dikirim kepada klien.")
+    return say_decision(turn, draft, decision, told, _("Pendaftaran {name} ditolak."))
 
 
 FLOW = Flow(

@@ -74,17 +74,25 @@ async def _verify(turn: Turn, draft: DecisionDraft, category: int) -> Next:
         ppks_category=category,
         now=turn.now,
     )
+    told = _("✅ {name} sudah diverifikasi. Klien sudah diberi tahu.")
+    return say_decision(turn, draft, decision, told, _("✅ {name} sudah diverifikasi."))
+
+
+def say_decision(
+    turn: Turn, draft: DecisionDraft, decision: caseload.Decision, told: str, untold: str
+) -> Next:
+    """How a verification or rejection went (`told`/`untold`: done, and the client was or
+    could not be told), with the way back to her card; the flow ends."""
+    _ = turn.gettext
     if decision.result is DecisionResult.NOT_FOUND:
         text = _("Klien itu tidak ditemukan di wilayah Anda.")
     elif decision.result is DecisionResult.NOT_PENDING:
         text = _("Pendaftaran ini sudah diputuskan sebelumnya.")
     elif decision.notified:
         turn.queued_outbox = True  # her notice goes out right after the commit
-        text = _("✅ {name} sudah diverifikasi. Klien sudah diberi tahu.").format(
-            name=escape(decision.full_name)
-        )
+        text = told.format(name=escape(decision.full_name))
     else:  # her Telegram account is gone: nobody to tell
-        text = _("✅ {name} sudah diverifikasi.").format(name=escape(decision.full_name))
+        text = untold.format(name=escape(decision.full_name))
     turn.say(text, back_to_card(turn, draft.client_id, draft.filter, draft.page))
     return END
 

@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -58,11 +59,8 @@ async def _step(user: SimulatedUser, action: Callable[[], Awaitable[int]], expec
     )
 
 
-async def test_kill_9_in_the_middle_of_a_report_resumes_at_the_same_step(
-    emulator: BotApiEmulator, database_url: str, db: Database, tmp_path: Path
-) -> None:
-    from datetime import UTC, datetime
-
+async def _invitation(db: Database) -> str:
+    """Siti's one-time invitation code."""
     now = datetime.now(UTC)
     async with db.transaction() as session:
         invitation = await registration.invite_client(
@@ -73,15 +71,27 @@ async def test_kill_9_in_the_middle_of_a_report_resumes_at_the_same_step(
             now=now,
             today=now.date(),
         )
+    return invitation.code
+
+
+async def _to_the_income_question(siti: SimulatedUser, code: str) -> None:
+    """From the deep link, through consent, into a report up to the income question."""
+    await _step(siti, lambda: siti.send(f"/start {code}"), "Pilih bahasa")
+    await _step(siti, lambda: siti.press("Bahasa Indonesia"), "setuju")
+    await _step(siti, lambda: siti.press("✅ Saya setuju"), "Apa yang ingin Anda lakukan?")
+    await _step(siti, lambda: siti.send("/lapor"), "keadaan usaha")
+    await _step(siti, lambda: siti.press("👍 Berjalan lancar"), "penghasilan bersih")
+
+
+async def test_kill_9_in_the_middle_of_a_report_resumes_at_the_same_step(
+    emulator: BotApiEmulator, database_url: str, db: Database, tmp_path: Path
+) -> None:
+    code = await _invitation(db)
     log = tmp_path / "bot.log"
     siti = emulator.user(first_name="Siti", language_code="id")
 
     async with bot_process(emulator, database_url, log) as first:
-        await _step(siti, lambda: siti.send(f"/start {invitation.code}"), "Pilih bahasa")
-        await _step(siti, lambda: siti.press("Bahasa Indonesia"), "setuju")
-        await _step(siti, lambda: siti.press("✅ Saya setuju"), "Apa yang ingin Anda lakukan?")
-        await _step(siti, lambda: siti.send("/lapor"), "keadaan usaha")
-        await _step(siti, lambda: siti.press("👍 Berjalan lancar"), "penghasilan bersih")
+        await _to_the_income_question(siti, code)
         await _step(siti, lambda: siti.send("omzet 3jt sebulan"), "karyawan")
         first.kill()  # SIGKILL: no shutdown, no flush
         await first.wait()
@@ -105,37 +115,22 @@ async def test_kill_9_in_the_middle_of_a_report_resumes_at_the_same_step(
 
     logged = log.read_text()
     assert "Berdaya is running" in logged
-    for secret in (NIK_SITI, "6281234567890", "omzet 3jt", invitation.code, emulator.token):
+    for secret in (NIK_SITI, "6281234567890", "omzet 3jt", code, emulator.token):
         assert secret not in logged
 
 
 async def test_kill_9_between_the_commit_and_the_send_the_reply_comes_after_the_restart(
     emulator: BotApiEmulator, database_url: str, db: Database, tmp_path: Path
 ) -> None:
-    from datetime import UTC, datetime
-
     from bot.storage.models import Conversation
 
-    now = datetime.now(UTC)
-    async with db.transaction() as session:
-        invitation = await registration.invite_client(
-            session,
-            full_name="Siti Rahayu",
-            nik=NIK_SITI,
-            region_code="3522",
-            now=now,
-            today=now.date(),
-        )
+    code = await _invitation(db)
     log = tmp_path / "bot.log"
     siti = emulator.user(first_name="Siti", language_code="id")
     question = "Berapa orang karyawan"
 
     async with bot_process(emulator, database_url, log) as first:
-        await _step(siti, lambda: siti.send(f"/start {invitation.code}"), "Pilih bahasa")
-        await _step(siti, lambda: siti.press("Bahasa Indonesia"), "setuju")
-        await _step(siti, lambda: siti.press("✅ Saya setuju"), "Apa yang ingin Anda lakukan?")
-        await _step(siti, lambda: siti.send("/lapor"), "keadaan usaha")
-        await _step(siti, lambda: siti.press("👍 Berjalan lancar"), "penghasilan bersih")
+        await _to_the_income_question(siti, code)
         emulator.fail_next("sendMessage", hang=120)  # the reply's request never completes
         await siti.send("3jt")
         hung = await emulator.wait_for(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+import traceback
+from typing import Any
 
 from bot.log_context import UpdateContextFilter
 
@@ -29,6 +31,28 @@ class RedactingFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         """Format the record, then mask it."""
         return redact(super().format(record))
+
+    def formatException(self, ei: Any) -> str:
+        """The traceback without the exceptions' messages: a message may quote what a person
+        typed ("invalid literal for int(): '…'") or a name; where it happened is enough."""
+        _kind, error, _tb = ei
+        return "\n".join(_frames_only(error)) if isinstance(error, BaseException) else ""
+
+
+def _frames_only(error: BaseException, depth: int = 0) -> list[str]:
+    """Each exception of the chain as its frames and its type, oldest first."""
+    lines: list[str] = []
+    earlier = error.__cause__ or (None if error.__suppress_context__ else error.__context__)
+    if earlier is not None and depth < 5:
+        lines += _frames_only(earlier, depth + 1)
+        lines.append("(then)")
+    lines.append("Traceback (most recent call last):")
+    lines += [
+        line.rstrip("\n")
+        for line in traceback.format_list(traceback.extract_tb(error.__traceback__))
+    ]
+    lines.append(f"{type(error).__module__}.{type(error).__qualname__} (message not logged)")
+    return lines
 
 
 def configure_logging(level: int = logging.INFO) -> None:

@@ -161,6 +161,7 @@ class OutboxSender:
         self.bot = bot
         self.claimer = claimer
         self.backlogged: set[int] = set()  # chats with a message waiting for a retry
+        self._backlog_known = False
         self._delivering = asyncio.Lock()
         self._writer = _GroupWriter(services, _tell_admins_of_expired)
 
@@ -204,6 +205,7 @@ class OutboxSender:
 
     async def _deliver_due(self) -> int:
         sent = 0
+        retried = False
         while sent < MAX_PER_CALL:
             now = self.services.clock.now()
             async with self.services.db.transaction() as session:
@@ -226,15 +228,20 @@ class OutboxSender:
                     sent += 1
                 elif isinstance(outcome, Blocked):
                     blocked.add(row.chat_id)
+                retried = retried or isinstance(outcome, Retry)
             await self._writer.write(changes, blocked, expired)
             if all(not isinstance(o, Sent) for o in outcomes):
                 break  # everything claimed failed: leave the rest for the next tick
-        await self._refresh_backlog()
+        # Which chats still wait can only have changed if some did, or a send failed now (or
+        # nobody has looked since this process started): otherwise spare the query.
+        if retried or self.backlogged or not self._backlog_known:
+            await self._refresh_backlog()
         return sent
 
     async def _refresh_backlog(self) -> None:
         async with self.services.db.transaction() as session:
             self.backlogged = await repo.chats_waiting(session)
+        self._backlog_known = True
 
     async def _attempt(self, row: OutboxMessage) -> Outcome:
         edit = row.kind == OutboxKind.EDIT_BUTTONS.value

@@ -113,11 +113,6 @@ class Flow(Generic[S, D]):
             raise RuntimeError(f"flow {self.name} is not open")
         return state.draft
 
-    def state_of(self, turn: Turn) -> S:
-        """The step the open flow is at."""
-        assert turn.flow_state is not None
-        return self.states(turn.flow_state.state)
-
     async def start(self, turn: Turn, draft: D, at: S | None = None) -> None:
         """Open this flow with `draft` and ask its first (or the given) step."""
         first = at if at is not None else self.order[0]

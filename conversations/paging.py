@@ -42,12 +42,6 @@ def nav_row(t: Translator, page: Page[Any], to: Callable[[int], V]) -> list[tupl
     return row
 
 
-def page_of_count(total: int, page: int, per_page: int) -> tuple[Page[int], int]:
-    """For a list paged in SQL: the page (its items are row positions) and the offset to read."""
-    window = page_of(range(total), page, per_page)
-    return window, window.number * per_page
-
-
 def page_value(number: int) -> str:
     """The step-button value of a page turn."""
     return f"{PAGE_PREFIX}{number}"

@@ -78,11 +78,9 @@ class Choice(Step[D], Generic[D]):
     options: OptionsFn[D]
     choose: ChooseFn[D]
     columns: int = 1
-    accepts: frozenset[Kind] = TEXT_AND_BUTTONS
-
-    def takes_typed_words(self) -> bool:
-        """Typed words of a label count as its button."""
-        return True
+    # Buttons only: the engine reads typed labels (or words of them) as presses, and answers
+    # other text with "pilih salah satu tombol".
+    accepts: frozenset[Kind] = BUTTONS_ONLY
 
     async def ask(self, turn: Turn, draft: D) -> None:
         """The question and its buttons."""
@@ -92,10 +90,7 @@ class Choice(Step[D], Generic[D]):
         )
 
     async def handle(self, turn: Turn, draft: D) -> Next:
-        """A button (or its label typed); anything else asks again."""
-        if turn.input.kind is Kind.TEXT:
-            turn.say(turn.gettext(N_("Silakan pilih salah satu tombol di bawah.")))
-            return REPEAT
+        """A button (or its label typed); a value it does not offer asks again."""
         options = await _resolve(self.options(turn, draft))
         if turn.input.value not in {value for _label, value in options}:
             return REPEAT

@@ -37,7 +37,6 @@ from bot.services.caseload import (
 from conversations import client_invite, reject, verify
 from conversations.engine import repeat
 from conversations.paging import Page, nav_row, page_of
-from handlers import menu
 from handlers.dispatch import Dispatcher
 from handlers.features import CASEWORKERS, ActionRoute, Command, Feature, Menu, MenuEntry
 
@@ -75,9 +74,6 @@ def _region(code: str) -> str:
 async def show_clients(turn: Turn, _args: str = "") -> None:
     """/klien: the first page of the caseworker's clients, all of them."""
     await _send_list(turn, ClientFilter.ALL, 0)
-    paused = turn.paused
-    if turn.flow_state is None and paused is not None and paused.flow in DECISION_FLOWS:
-        menu.offer_resume(turn)  # an idle verification or rejection said "ketik /klien"
 
 
 async def _page(turn: Turn, which: ClientFilter, page: int) -> tuple[Page[ClientRow], int]:
@@ -289,8 +285,6 @@ async def invite(turn: Turn, _args: str = "") -> None:
         if active.flow != client_invite.FLOW.name:
             turn.say(turn.gettext(BUSY))
         await repeat(turn, turn.conductor.flow(active.flow))
-    elif turn.paused is not None and turn.paused.flow == client_invite.FLOW.name:
-        menu.offer_resume(turn)
     else:
         await client_invite.start(turn)
 

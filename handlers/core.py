@@ -44,14 +44,7 @@ async def cancel(turn: Turn, _args: str = "") -> None:
 
 async def run_command(turn: Turn, action: RunCommand) -> None:
     """A menu button: exactly what its /command does (a foreign one is a stale button)."""
-    dispatcher = _dispatcher(turn)
-    command = dispatcher.registry.commands.get(action.command)
-    from handlers.features import allowed
-
-    if command is None or not allowed(turn, command.roles):
-        await dispatcher.stale(turn)
-        return
-    await command.run(turn, "")
+    await _dispatcher(turn).run_command(turn, action.command, "", pressed=True)
 
 
 async def show_menu(turn: Turn, _action: ShowMenu) -> None:

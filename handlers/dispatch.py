@@ -50,10 +50,18 @@ class Dispatcher:
         else:
             await self._outside_flow(turn)
 
-    async def run_command(self, turn: Turn, name: str, args: str) -> None:
-        """Do what /<name> does, if this person may; otherwise the unknown-command answer."""
+    async def run_command(self, turn: Turn, name: str, args: str, *, pressed: bool = False) -> None:
+        """Do what /<name> does (typed, or `pressed` on a menu button), if this person may;
+        otherwise the unknown-command answer (the stale-button answer for a button).
+
+        A flow's own command, while that flow's draft is kept after an idle close (the notice
+        named the command), offers "continue or start again" instead: for every flow, here.
+        """
         command = self.registry.commands.get(name)
         if command is None or not allowed(turn, command.roles):
+            if pressed:
+                await self.stale(turn)
+                return
             _ = turn.gettext
             turn.say(
                 _("Perintah itu tidak saya kenal. Ketik /bantuan untuk melihat daftar perintah.")

@@ -33,8 +33,6 @@ async def start(turn: Turn, payload: str) -> None:
         if payload:
             turn.say(_("Akun Anda sudah terhubung dengan data Dinas Sosial."))
         turn.show_menu(greeting=True)
-    elif turn.paused is not None and turn.paused.flow == onboarding.FLOW.name and not payload:
-        menu.offer_resume(turn)
     else:
         await onboarding.start(turn, payload or None)
 

@@ -61,6 +61,7 @@ class Registry:
             sorted((e for f in self.features for e in f.menu), key=lambda e: e.row)
         )
         self.help_notes: tuple[str, ...] = tuple(n for f in self.features for n in f.help_notes)
+        self._menu_keys: dict[tuple[str, StaffRole | None], str] = {}
 
     def command_lines(self, t: Translator, role: StaffRole | None) -> list[CommandLine]:
         """The commands a person sees in the command menu and in /bantuan, in her language.
@@ -95,10 +96,14 @@ class Registry:
         return [rows[key] for key in sorted(rows)]
 
     def menu_key(self, t: Translator, role: StaffRole | None) -> str:
-        """A short fingerprint of a command menu, to know when a chat's menu is out of date."""
-        text = "\n".join(f"{c.name}:{c.description}" for c in self.command_lines(t, role))
-        digest = hashlib.sha256(text.encode()).hexdigest()[:12]
-        return f"{role.value if role else 'client'}:{t.language}:{digest}"
+        """A short fingerprint of a command menu, to know when a chat's menu is out of date
+        (asked after every staff turn; the registry never changes, so it is worked out once)."""
+        cache_key = (t.language, role)
+        if cache_key not in self._menu_keys:
+            text = "\n".join(f"{c.name}:{c.description}" for c in self.command_lines(t, role))
+            digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+            self._menu_keys[cache_key] = f"{role.value if role else 'client'}:{t.language}:{digest}"
+        return self._menu_keys[cache_key]
 
 
 K = TypeVar("K")

@@ -7,7 +7,6 @@ from bot.chat.turn import Turn
 from bot.i18n import N_
 from conversations import report
 from conversations.engine import repeat
-from handlers import menu
 from handlers.features import Command, Feature, Menu, MenuEntry
 
 
@@ -21,8 +20,6 @@ async def start_report(turn: Turn, _args: str = "") -> None:
         if active.flow != report.FLOW.name:
             turn.say(_("Anda sedang mengisi data. Lanjutkan di bawah, atau ketik /batal."))
         await repeat(turn, turn.conductor.flow(active.flow))
-    elif turn.paused is not None and turn.paused.flow == report.FLOW.name:
-        menu.offer_resume(turn)
     else:
         await report.start(turn)
 

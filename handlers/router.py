@@ -16,24 +16,24 @@ import time
 from collections import OrderedDict
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardMarkup, Update
+from telegram import Message as TelegramMessage
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.chat.callbacks import unpack
-from bot.chat.messages import buttons_to_json
+from bot.chat.messages import EditButtons, Message
 from bot.chat.turn import UNCHANGED, FlowState, Input, Kind, Turn
 from bot.i18n import guess_language, translator
 from bot.log_context import bind_step, bind_update
 from bot.outbox_sender import OutboxSender
 from bot.processing import PerUserUpdateProcessor
 from bot.render import same_buttons
-from bot.services import accounts, flows, staff
+from bot.services import accounts, flows, outbox, staff
 from bot.services.staff import StaffProfile
 from bot.services_container import AppServices
-from bot.storage import outbox as outbox_repo
-from bot.storage.models import OutboxKind, OutboxMessage, OutboxStatus, Priority
+from bot.storage.models import OutboxMessage
 from conversations.engine import DraftLost, dump
 from handlers.command_menus import CommandMenus
 from handlers.dispatch import Dispatcher
@@ -78,7 +78,7 @@ def to_input(update: Update, album: tuple[str, ...] | None = None) -> Input:
     return Input(_media_kind(message))
 
 
-def _media_kind(message: Message) -> Kind:
+def _media_kind(message: TelegramMessage) -> Kind:
     if message.sticker is not None:
         return Kind.STICKER
     if message.voice or message.audio or message.video_note:
@@ -208,52 +208,17 @@ class Router:
             await flows.end(turn.session, telegram_id=turn.telegram_id)
 
     async def _queue(self, turn: Turn, chat_id: int, update: Update) -> list[OutboxMessage]:
-        """The turn's edit and messages, as outbox rows claimed by this process (or, when the
-        chat has messages waiting for a retry, queued behind them)."""
+        """The turn's edit and messages, claimed by this process to send after the commit (or,
+        when the chat has messages waiting for a retry, queued behind them); the rows to send."""
         waiting = chat_id in self.sender.backlogged
-        status = OutboxStatus.PENDING if waiting else OutboxStatus.SENDING
-        common = {
-            "chat_id": chat_id,
-            "purpose": "reply",
-            "priority": Priority.REPLY.value,
-            "status": status.value,
-            "created_at": turn.now,
-            "not_before": turn.now,
-            "attempts": 0 if waiting else 1,
-            "claimed_at": None if waiting else turn.now,
-            "claimed_by": None if waiting else self.sender.claimer,
-        }
-        rows: list[OutboxMessage] = []
-        pressed = update.callback_query.message if update.callback_query else None
-        if turn.pressed_buttons is not UNCHANGED and isinstance(pressed, Message):
-            current = (
-                pressed.reply_markup
-                if isinstance(pressed.reply_markup, InlineKeyboardMarkup)
-                else None
-            )
-            if not same_buttons(
-                turn.pressed_buttons, current
-            ):  # never an edit that changes nothing
-                rows.append(
-                    OutboxMessage(
-                        kind=OutboxKind.EDIT_BUTTONS.value,
-                        text="",
-                        payload={"buttons": buttons_to_json(turn.pressed_buttons)},
-                        edit_message_id=pressed.message_id,
-                        **common,
-                    )
-                )
-        for message in turn.replies:
-            rows.append(
-                OutboxMessage(
-                    kind=OutboxKind.SEND.value,
-                    text=message.text,
-                    payload=message.to_json() or None,
-                    **common,
-                )
-            )
-        if rows:
-            await outbox_repo.add_claimed(turn.session, messages=rows)
+        rows = await outbox.queue_replies(
+            turn.session,
+            chat_id=chat_id,
+            messages=turn.replies,
+            edit=_edit(turn, update),
+            now=turn.now,
+            claimer=None if waiting else self.sender.claimer,
+        )
         return [] if waiting else rows
 
     async def _deliver(self, update: Update, turn: Turn, rows: list[OutboxMessage]) -> None:
@@ -278,7 +243,7 @@ class Router:
         query = update.callback_query
         assert query is not None
         message = query.message
-        markup = message.reply_markup if isinstance(message, Message) else None
+        markup = message.reply_markup if isinstance(message, TelegramMessage) else None
         key = (
             message.message_id if message else None,
             query.data,
@@ -317,23 +282,30 @@ class Router:
             return
         sender = message.from_user
         t = translator(guess_language(sender.language_code if sender else None))
-        now = self.services.clock.now()
-        row = OutboxMessage(
-            kind=OutboxKind.SEND.value,
-            chat_id=message.chat_id,
-            text=t.gettext("Berdaya hanya melayani chat pribadi."),
-            purpose="reply",
-            priority=Priority.REPLY.value,
-            status=OutboxStatus.SENDING.value,
-            created_at=now,
-            not_before=now,
-            attempts=1,
-            claimed_at=now,
-            claimed_by=self.sender.claimer,
-        )
+        answer = Message(t.gettext("Berdaya hanya melayani chat pribadi."))
         async with self.services.db.transaction() as session:
-            await outbox_repo.add_claimed(session, messages=[row])
-        await self.sender.send_claimed([row])
+            rows = await outbox.queue_replies(
+                session,
+                chat_id=message.chat_id,
+                messages=[answer],
+                edit=None,
+                now=self.services.clock.now(),
+                claimer=self.sender.claimer,
+            )
+        await self.sender.send_claimed(rows)
+
+
+def _edit(turn: Turn, update: Update) -> EditButtons | None:
+    """The pressed message's new buttons, unless it already shows exactly those: the bot never
+    makes an edit that changes nothing."""
+    pressed = update.callback_query.message if update.callback_query else None
+    if turn.pressed_buttons is UNCHANGED or not isinstance(pressed, TelegramMessage):
+        return None
+    markup = pressed.reply_markup
+    current = markup if isinstance(markup, InlineKeyboardMarkup) else None
+    if same_buttons(turn.pressed_buttons, current):
+        return None
+    return EditButtons(pressed.message_id, turn.pressed_buttons)
 
 
 def _where(turn: Turn | None) -> dict[str, str | None]:

@@ -114,8 +114,8 @@ class Conductor(Protocol):
     def show_menu(self, turn: Turn, greeting: bool) -> None:
         """Queue the person's menu, generated from the registry."""
 
-    async def run_command(self, turn: Turn, name: str, args: str) -> None:
-        """Do what /<name> does, with the same role check."""
+    async def run_command(self, turn: Turn, name: str, args: str, *, pressed: bool = False) -> None:
+        """Do what /<name> does, with the same role check (`pressed`: from a menu button)."""
 
     async def continue_or_menu(self, turn: Turn, *, menu: bool = True) -> None:
         """After an aside, put the open flow's question back on screen (or the menu)."""
@@ -133,7 +133,7 @@ class _NoConductor:
     def show_menu(self, turn: Turn, greeting: bool) -> None:
         """Nothing to show."""
 
-    async def run_command(self, turn: Turn, name: str, args: str) -> None:
+    async def run_command(self, turn: Turn, name: str, args: str, *, pressed: bool = False) -> None:
         """Nothing to run."""
         raise RuntimeError("no dispatcher")
 

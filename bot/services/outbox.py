@@ -7,11 +7,13 @@ are channel-neutral (`bot.chat.messages.Message`): buttons are labels and action
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.chat.messages import Buttons, Message
+from bot.chat.messages import Buttons, EditButtons, Message, buttons_to_json
 from bot.storage import outbox
 from bot.storage.models import OutboxKind, OutboxMessage, OutboxStatus, Priority
 
@@ -75,3 +77,51 @@ async def enqueue_message(
             attempts=0,
         ),
     )
+
+
+async def queue_replies(
+    session: AsyncSession,
+    *,
+    chat_id: int,
+    messages: Sequence[Message],
+    edit: EditButtons | None,
+    now: datetime,
+    claimer: str | None,
+) -> list[OutboxMessage]:
+    """A turn's replies (the pressed message's new buttons first), in the turn's transaction.
+
+    With a `claimer` they are claimed by that process, which sends them right after the
+    commit; without one (the chat has messages waiting for a retry) they queue behind those.
+    """
+    claimed = claimer is not None
+    common: dict[str, Any] = {
+        "chat_id": chat_id,
+        "purpose": "reply",
+        "priority": Priority.REPLY.value,
+        "status": (OutboxStatus.SENDING if claimed else OutboxStatus.PENDING).value,
+        "created_at": now,
+        "not_before": now,
+        "attempts": 1 if claimed else 0,
+        "claimed_at": now if claimed else None,
+        "claimed_by": claimer,
+    }
+    rows = []
+    if edit is not None:
+        rows.append(
+            OutboxMessage(
+                kind=OutboxKind.EDIT_BUTTONS.value,
+                text="",
+                payload={"buttons": buttons_to_json(edit.buttons)},
+                edit_message_id=edit.message_id,
+                **common,
+            )
+        )
+    rows += [
+        OutboxMessage(
+            kind=OutboxKind.SEND.value, text=m.text, payload=m.to_json() or None, **common
+        )
+        for m in messages
+    ]
+    if rows:
+        await outbox.add_claimed(session, messages=rows)
+    return rows

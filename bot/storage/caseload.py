@@ -164,22 +164,6 @@ async def close_alerts(
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-async def staff_page(session: AsyncSession, *, limit: int, offset: int) -> list[Staff]:
-    """One page of staff records: active ones first, then by name."""
-    result = await session.execute(
-        select(Staff)
-        .order_by(Staff.active.desc(), Staff.full_name, Staff.id)
-        .limit(limit)
-        .offset(offset)
-    )
-    return list(result.scalars())
-
-
-async def count_staff(session: AsyncSession) -> int:
-    """How many staff records there are."""
-    return int((await session.execute(select(func.count(Staff.id)))).scalar_one())
-
-
 async def add_staff_invitation(
     session: AsyncSession, *, invitation: StaffInvitation
 ) -> StaffInvitation:

@@ -34,16 +34,6 @@ async def add_claimed(session: AsyncSession, *, messages: Sequence[OutboxMessage
     await session.flush()
 
 
-async def has_unsent_before(session: AsyncSession, *, chat_id: int, before_id: int) -> bool:
-    """True when an older message to this chat is still waiting (so order must be kept)."""
-    query = select(OutboxMessage.id).where(
-        OutboxMessage.chat_id == chat_id,
-        OutboxMessage.id < before_id,
-        OutboxMessage.status.in_(UNSENT),
-    )
-    return (await session.execute(query.limit(1))).first() is not None
-
-
 async def claim_due(
     session: AsyncSession, *, now: datetime, limit: int, stale_after: timedelta, claimer: str
 ) -> list[OutboxMessage]:
@@ -104,26 +94,11 @@ async def get(session: AsyncSession, *, outbox_id: int) -> OutboxMessage | None:
     return await session.get(OutboxMessage, outbox_id)
 
 
-async def mark(session: AsyncSession, *, outbox_id: int, **values: Any) -> None:
-    """Record what happened to a message."""
-    await session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == outbox_id).values(**values)
-    )
-
-
 async def mark_many(session: AsyncSession, *, changes: Iterable[dict[str, Any]]) -> None:
     """Record what happened to several messages (each dict has the row's `id`), in one go."""
     rows = list(changes)
     if rows:
         await session.execute(update(OutboxMessage), rows)
-
-
-async def by_status(session: AsyncSession, *, status: OutboxStatus) -> list[OutboxMessage]:
-    """All messages in one status (tests and the operator's view)."""
-    result = await session.execute(
-        select(OutboxMessage).where(OutboxMessage.status == status.value).order_by(OutboxMessage.id)
-    )
-    return list(result.scalars())
 
 
 async def chats_waiting(session: AsyncSession) -> set[int]:

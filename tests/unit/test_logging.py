@@ -47,3 +47,29 @@ def test_every_line_names_its_update_flow_and_step(capsys: pytest.CaptureFixture
     lines = capsys.readouterr().err.splitlines()
     assert lines[0].endswith("berdaya.test [-]: outside any update")
     assert lines[1].endswith("berdaya.test [u=4711 rep/income]: income read")
+
+
+def _read_count(typed: str) -> int:
+    return int(typed)
+
+
+def test_a_logged_traceback_shows_where_not_what_was_typed() -> None:
+    import logging
+    import sys
+
+    from bot.logging_setup import RedactingFormatter
+
+    typed, name = "saya " + "Siti Rahayu", "Siti " + "Rahayu"
+    try:
+        try:
+            _read_count(typed)  # the ValueError quotes what she typed
+        except ValueError as error:
+            raise RuntimeError(f"handling {name}'s answer") from error
+    except RuntimeError:
+        failure = sys.exc_info()
+    record = logging.LogRecord("x", logging.ERROR, __file__, 1, "update failed", None, failure)
+    line = RedactingFormatter("%(message)s").format(record)
+    assert "Siti" not in line and "Rahayu" not in line
+    assert "builtins.ValueError (message not logged)" in line
+    assert "builtins.RuntimeError (message not logged)" in line
+    assert "in _read_count" in line  # where it happened is still there

@@ -17,6 +17,7 @@ from bot.storage.models.casework import (
     StaffInvitation,
     Upt,
 )
+from bot.storage.models.inbox import InboxChat, InboxStatus, InboxUpdate, Lease, ProcessRow
 from bot.storage.models.messaging import OutboxKind, OutboxMessage, OutboxStatus, Priority
 from bot.storage.models.people import (
     BusinessReport,
@@ -45,13 +46,18 @@ __all__ = [
     "Conversation",
     "FollowUpAction",
     "FollowUpRequest",
+    "InboxChat",
+    "InboxStatus",
+    "InboxUpdate",
     "Invitation",
     "JobSchedule",
+    "Lease",
     "Obstacle",
     "OutboxKind",
     "OutboxMessage",
     "OutboxStatus",
     "Priority",
+    "ProcessRow",
     "Staff",
     "StaffArea",
     "StaffInvitation",

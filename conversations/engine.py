@@ -171,11 +171,13 @@ async def feed(turn: Turn, flow: AnyFlow) -> None:
     if turn.input.kind is Kind.TEXT and _sent_again(turn):
         await repeat(turn, flow)
         return
+    typed_press = False
     if turn.input.kind is Kind.TEXT and Kind.BUTTON in step.accepts:
         typed = _typed_button(turn, words=step.takes_typed_words())
         if typed is None:  # several buttons fit what was typed: ask to press one
             await repeat(turn, flow)
             return
+        typed_press = typed.kind is Kind.BUTTON
         turn.input = typed
     if turn.input.kind not in step.accepts:
         say_unexpected(turn)
@@ -186,6 +188,14 @@ async def feed(turn: Turn, flow: AnyFlow) -> None:
         _remember_answer(turn, result)
     if pressed and result is not STAY and turn.pressed_buttons is UNCHANGED:
         turn.pressed_buttons = ()  # the answered question's buttons have done their job
+    if typed_press and result is STAY:
+        # A typed label that ticks a box or turns a page has no pressed message to edit in
+        # place, and a toast has no button to appear on: a typed message gets a message.
+        if turn.toast:
+            turn.say(turn.toast)
+            turn.toast = None
+        turn.pressed_buttons = UNCHANGED
+        result = REPEAT
     await advance(turn, flow, result)
 
 

@@ -364,6 +364,31 @@ class BotApiEmulator:
         )
         self._notify_soon()
 
+    async def post_in_channel(
+        self,
+        text: str,
+        *,
+        channel_id: int = -1_001_234_567_890,
+        title: str = "Kanal Uji",
+        edited: bool = False,
+    ) -> int:
+        """A post in a channel the bot was added to (a ``channel_post`` update, or an
+        ``edited_channel_post`` with ``edited=True``); returns its update_id."""
+        st = self.state
+        chat = {"id": channel_id, "type": "channel", "title": title}
+        post: dict[str, Any] = {
+            "message_id": st._next_update_id,
+            "sender_chat": chat,
+            "chat": chat,
+            "date": st.now(),
+            "text": text,
+        }
+        if edited:
+            post["edit_date"] = st.now()
+        update_id = st.enqueue("edited_channel_post" if edited else "channel_post", post)
+        await st.notify()
+        return update_id
+
     def _notify_soon(self) -> None:
         # block()/unblock() are synchronous; the wake-up of long polls runs as a task.
         task = asyncio.get_running_loop().create_task(self.state.notify())

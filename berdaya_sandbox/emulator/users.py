@@ -261,6 +261,30 @@ class SimulatedUser:
         await self._st.notify()
         return update_id
 
+    async def change_membership(self, old: str, new: str) -> int:
+        """A ``my_chat_member`` update for this chat, as Telegram would send it, without
+        changing whether the emulator lets the bot write here (a late or repeated notice;
+        ``BotApiEmulator.block`` does both). Statuses: "member", "kicked", "left", …"""
+        bot = self._st.bot_user()
+        members: list[dict[str, Any]] = []
+        for status in (old, new):
+            member: dict[str, Any] = {"status": status, "user": bot}
+            if status == "kicked":
+                member["until_date"] = 0
+            members.append(member)
+        update_id = self._st.enqueue(
+            "my_chat_member",
+            {
+                "chat": self._chat.user.chat_api(),
+                "from": self.info.to_api(),
+                "date": self._st.now(),
+                "old_chat_member": members[0],
+                "new_chat_member": members[1],
+            },
+        )
+        await self._st.notify()
+        return update_id
+
     # -- buttons -----------------------------------------------------------------------------
 
     def _message(self, message: SentMessage | int | None) -> SentMessage | None:

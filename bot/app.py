@@ -11,28 +11,29 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
-    CallbackQueryHandler,
-    ChatMemberHandler,
     ContextTypes,
     Defaults,
-    MessageHandler,
-    filters,
 )
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.intake import Intake
 from bot.jobs import IDLE_TICK_SECONDS, close_idle_flows
+from bot.liveness import Liveness
 from bot.outbox_sender import OutboxSender
-from bot.processing import PerUserUpdateProcessor
+from bot.polling import Poller
 from bot.services import staff
 from bot.services_container import AppServices
+from bot.storage import inbox as inbox_repo
 from bot.storage import outbox as outbox_repo
-from bot.storage.db import Database
+from bot.storage.db import Database, open_database
+from bot.workers import Workers
 from handlers import all_features
 from handlers.command_menus import CommandMenus
 from handlers.dispatch import Dispatcher
@@ -58,7 +59,13 @@ class BotParts:
     sender: OutboxSender
     router: Router
     menus: CommandMenus
-    processor: PerUserUpdateProcessor
+    intake: Intake
+    workers: Workers
+    poller: Poller
+    liveness: Liveness
+    errors: ErrorHandler
+    # Set in webhook mode: the public URL Telegram posts updates to (the leader registers it).
+    webhook_url: str | None = None
 
     def resume_commands(self) -> dict[str, str]:
         """Each flow's name and the command that brings it back, for the idle notice."""
@@ -66,14 +73,18 @@ class BotParts:
 
 
 def build_application(
-    settings: Settings, *, clock: Clock | None = None, db: Database | None = None
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    db: Database | None = None,
+    webhook_url: str | None = None,
 ) -> Application:  # type: ignore[type-arg]
-    """Build the bot: HTTP to the configured Bot API, per-user ordered processing, one router."""
+    """Build the bot: HTTP to the configured Bot API, updates through the inbox (polled by the
+    leader, or posted to this process's webhook), fair workers, one router."""
     services = AppServices(
-        settings=settings, db=db or Database(settings.database_url), clock=clock or SystemClock()
+        settings=settings, db=db or open_database(settings), clock=clock or SystemClock()
     )
     api = settings.telegram_api_url
-    processor = PerUserUpdateProcessor(64, album_window=settings.album_window_seconds)
     application = (
         ApplicationBuilder()
         .token(settings.token())
@@ -84,7 +95,7 @@ def build_application(
         .read_timeout(settings.api_timeout_seconds)
         .write_timeout(settings.api_timeout_seconds)
         .pool_timeout(settings.api_timeout_seconds)
-        .concurrent_updates(processor)
+        .updater(None)  # the Poller below fills the inbox instead of PTB's update queue
         # A 429 is not retried inside the limiter: the outbox honours retry_after for that
         # message alone, so one throttled chat does not hold up the others' replies.
         .rate_limiter(
@@ -96,17 +107,53 @@ def build_application(
     )
     registry = Registry(all_features())
     dispatcher = Dispatcher(registry)
+    bot = application.bot
+    process_id = uuid.uuid4().hex
     # A claim older than any one send can take (connect, pool, write, read) was left by a crash.
     stale = timedelta(seconds=4 * settings.api_timeout_seconds + 5)
-    sender = OutboxSender(services, application.bot, claimer=uuid.uuid4().hex, stale_after=stale)
-    menus = CommandMenus(services, application.bot, registry)
-    router = Router(services, dispatcher, sender, menus, processor)
-    parts = BotParts(services, registry, dispatcher, sender, router, menus, processor)
+    sender = OutboxSender(services, bot, claimer=process_id, stale_after=stale)
+    menus = CommandMenus(services, bot, registry)
+    router = Router(services, dispatcher, sender, menus, bot)
+    errors = ErrorHandler(services)
+    workers = Workers(
+        services,
+        bot,
+        process_id,
+        count=settings.workers,
+        album_window=settings.album_window_seconds,
+    )
+    workers.handler = router
+
+    async def on_failure(update: Update, error: BaseException, committed: bool) -> None:
+        await errors.report(update, error, bot, set_aside=not committed)
+
+    workers.on_failure = on_failure
+    intake = Intake(services, sender, bot, wake=workers.wake, backlog_cap=settings.backlog_cap)
+    poller = Poller(bot, intake, api_timeout=settings.api_timeout_seconds)
+
+    async def on_lead() -> None:
+        if webhook_url is None:
+            await poller.start()
+        else:
+            await _register_webhook(bot, webhook_url, settings)
+
+    liveness = Liveness(services.db, process_id, on_lead=on_lead, on_follow=poller.stop)
+    parts = BotParts(
+        services,
+        registry,
+        dispatcher,
+        sender,
+        router,
+        menus,
+        intake,
+        workers,
+        poller,
+        liveness,
+        errors,
+        webhook_url,
+    )
     application.bot_data["parts"] = parts
-    application.add_handler(CallbackQueryHandler(router))
-    application.add_handler(MessageHandler(filters.ALL, router))
-    application.add_handler(ChatMemberHandler(router.on_member, ChatMemberHandler.MY_CHAT_MEMBER))
-    application.add_error_handler(ErrorHandler(services))
+    application.add_error_handler(errors)
     jobs = [
         PeriodicJob("outbox", OUTBOX_TICK, lambda _s, _c: sender.deliver_due()),
         PeriodicJob("staff-menus", STAFF_MENU_TICK, lambda _s, _c: menus.sync_changed()),
@@ -129,9 +176,23 @@ def _job_callback(
     run: Callable[[AppServices, OutboxSender], Awaitable[object]], parts: BotParts
 ) -> Callable[[ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]:
     async def _run(_context: ContextTypes.DEFAULT_TYPE) -> None:
-        await run(parts.services, parts.sender)
+        if parts.liveness.is_leader:  # the scheduler's ticks run in one process only
+            await run(parts.services, parts.sender)
 
     return _run
+
+
+async def _register_webhook(bot: Any, url: str, settings: Settings) -> None:
+    """Point Telegram at the webhook, with the secret it must send back."""
+    assert settings.webhook_secret is not None
+    try:
+        await bot.set_webhook(
+            url,
+            secret_token=settings.webhook_secret.get_secret_value(),
+            allowed_updates=Update.ALL_TYPES,
+        )
+    except Exception as error:  # the next leader (or restart) tries again; updates wait
+        log.error("setWebhook failed (%s)", type(error).__name__)
 
 
 def parts_of(application: Application) -> BotParts:  # type: ignore[type-arg]
@@ -158,6 +219,7 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
             released = await outbox_repo.release_all_claims(session)
             if released:
                 log.info("outbox: %d messages left in flight by a crash, sent again", released)
+            await inbox_repo.release_all(session)
     await parts.menus.set_defaults()
     await parts.menus.sync_all()
     await parts.sender.deliver_due()

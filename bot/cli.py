@@ -23,7 +23,15 @@ def _parser() -> argparse.ArgumentParser:
         description="Berdaya: the Telegram bot of Dinas Sosial Jawa Timur for its former clients.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("run", help="long polling against the Bot API (applies migrations first)")
+    run = commands.add_parser(
+        "run", help="take updates by long polling, or by webhook (applies migrations first)"
+    )
+    run.add_argument(
+        "--webhook",
+        metavar="URL",
+        help="the public https URL Telegram posts updates to; this process listens on "
+        "BERDAYA_WEBHOOK_LISTEN and checks BERDAYA_WEBHOOK_SECRET",
+    )
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_commands.add_parser("upgrade", help="apply pending migrations")
@@ -92,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             from bot.runtime import serve
 
-            asyncio.run(serve(load_settings()))
+            asyncio.run(serve(load_settings(), webhook_url=args.webhook))
         elif args.command == "db":
             from bot.runtime import prepare_database
 

@@ -15,6 +15,7 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./berdaya.db"
 DEFAULT_CHECKIN_OFFSETS: tuple[int, ...] = (30, 90, 180)
 # Telegram tokens look like "<bot id>:<secret>"; the secret is 35 chars for real bots.
 _TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{10,}$")
+_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
 
 
 class Settings(BaseSettings):
@@ -53,9 +54,39 @@ class Settings(BaseSettings):
         le=10,
         validation_alias=AliasChoices("BERDAYA_ALBUM_SECONDS", "album_window_seconds"),
     )
+    # Updates handled at the same time by one process (each person's stay in order).
+    workers: int = Field(
+        default=8, ge=1, le=256, validation_alias=AliasChoices("BERDAYA_WORKERS", "workers")
+    )
+    # Updates one person may have waiting; beyond it she is asked to slow down, the rest dropped.
+    backlog_cap: int = Field(
+        default=50,
+        ge=1,
+        le=10_000,
+        validation_alias=AliasChoices("BERDAYA_BACKLOG_CAP", "backlog_cap"),
+    )
+    # Webhook mode (`berdaya run --webhook URL`): the secret Telegram sends with each update,
+    # and where this process listens (behind the TLS proxy or load balancer).
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("BERDAYA_WEBHOOK_SECRET", "webhook_secret"),
+    )
+    webhook_listen: str = Field(
+        default="127.0.0.1:8080",
+        validation_alias=AliasChoices("BERDAYA_WEBHOOK_LISTEN", "webhook_listen"),
+    )
     checkin_offsets: Annotated[tuple[int, ...], NoDecode] = Field(
         default=DEFAULT_CHECKIN_OFFSETS,
         validation_alias=AliasChoices("BERDAYA_CHECKIN_OFFSETS", "checkin_offsets"),
+    )
+    # Personal data at rest (docs/PRIVACY.md): base64 AES-256 keys, comma-separated; the first
+    # encrypts, all decrypt. The HMAC key makes the NIK and invitation-code lookup hashes.
+    # Unset on SQLite: generated once into a key file next to the database.
+    data_keys: Annotated[tuple[SecretStr, ...], NoDecode] = Field(
+        default=(), validation_alias=AliasChoices("BERDAYA_DATA_KEYS", "data_keys")
+    )
+    hmac_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("BERDAYA_HMAC_KEY", "hmac_key")
     )
 
     @field_validator("telegram_bot_token")
@@ -71,6 +102,43 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram accepts 1–256 characters of A-Z, a-z, 0-9, _ and -.
+        if value is not None and not _SECRET_RE.match(value.get_secret_value()):
+            raise ValueError("must be 16–256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("webhook_listen")
+    @classmethod
+    def _listen_shape(cls, value: str) -> str:
+        host, _, port = value.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError("must be HOST:PORT, e.g. 127.0.0.1:8080")
+        return value
+
+    @field_validator("data_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(SecretStr(p.strip()) for p in value.split(",") if p.strip())
+        return value
+
+    @field_validator("data_keys")
+    @classmethod
+    def _data_key_shape(cls, value: tuple[SecretStr, ...]) -> tuple[SecretStr, ...]:
+        for key in value:
+            _check_key(key)
+        return value
+
+    @field_validator("hmac_key")
+    @classmethod
+    def _hmac_key_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            _check_key(value)
+        return value
 
     @field_validator("berdaya_timezone")
     @classmethod
@@ -120,6 +188,16 @@ class Settings(BaseSettings):
         if self.telegram_bot_token is None:
             raise SettingsError("TELEGRAM_BOT_TOKEN is not set: get one from @BotFather")
         return self.telegram_bot_token.get_secret_value()
+
+
+def _check_key(key: SecretStr) -> None:
+    """A base64 key of 32 bytes; the error never repeats the key."""
+    from bot.storage.crypto import KeysError, decode_key
+
+    try:
+        decode_key(key.get_secret_value(), variable="key")
+    except KeysError:
+        raise ValueError("must be 32 random bytes in base64 (make one: berdaya keys new)") from None
 
 
 class SettingsError(Exception):

@@ -18,7 +18,7 @@ import logging
 import time
 from datetime import datetime
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.error import Forbidden, NetworkError
 from telegram.ext import ContextTypes
 
@@ -48,8 +48,14 @@ class ErrorHandler:
         self._told: dict[str, float] = {}
 
     async def __call__(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log the failure, tell an operator, and tell the person what is true."""
-        error = context.error
+        """PTB error callback (a job's failure)."""
+        await self.report(update, context.error, context.bot)
+
+    async def report(
+        self, update: object, error: BaseException | None, bot: Bot, *, set_aside: bool = False
+    ) -> None:
+        """Log the failure, tell an operator, and tell the person what is true. `set_aside`:
+        the update failed its last attempt and the inbox has put it aside."""
         if isinstance(error, Forbidden):
             log.info("a chat has blocked the bot")
             return
@@ -62,13 +68,13 @@ class ErrorHandler:
         flow = failed.flow if failed else None
         step = failed.step if failed else None
         log.error("update failed (%s) in %s/%s", kind, flow or "-", step or "-", exc_info=cause)
-        await self._tell_operators(kind, flow, step)
+        await self._tell_operators(kind, flow, step, set_aside=set_aside)
         if failed is not None and failed.committed:
             return  # her answer is saved and its replies are on their way: nothing to take back
         if isinstance(update, Update) and update.effective_chat is not None:
-            await self._apologise(update, context)
+            await self._apologise(update, bot)
 
-    async def _apologise(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def _apologise(self, update: Update, bot: Bot) -> None:
         """Nothing was saved: say so, directly (the database may be what failed)."""
         assert update.effective_chat is not None
         user = update.effective_user
@@ -76,7 +82,7 @@ class ErrorHandler:
         try:
             if update.callback_query is not None:
                 await update.callback_query.answer()
-            await context.bot.send_message(
+            await bot.send_message(
                 update.effective_chat.id,
                 t.gettext(
                     "Maaf, ada gangguan di sistem kami. Jawaban terakhir Anda belum tersimpan; "
@@ -86,20 +92,30 @@ class ErrorHandler:
         except Exception:  # the apology itself failed; nothing more can be done for this update
             log.warning("could not send the apology", exc_info=True)
 
-    async def _tell_operators(self, kind: str, flow: str | None, step: str | None) -> None:
+    async def _tell_operators(
+        self, kind: str, flow: str | None, step: str | None, *, set_aside: bool = False
+    ) -> None:
         """One short notice per kind of error per 10 minutes, through the outbox."""
         moment = time.monotonic()
-        if moment - self._told.get(kind, -NOTICE_EVERY_SECONDS) < NOTICE_EVERY_SECONDS:
+        told = f"aside:{kind}" if set_aside else kind
+        if moment - self._told.get(told, -NOTICE_EVERY_SECONDS) < NOTICE_EVERY_SECONDS:
             return
-        self._told[kind] = moment
+        self._told[told] = moment
         now = self.services.clock.now()
         try:
             async with self.services.db.transaction() as session:
                 for admin in await staff.administrators(session):  # active, linked
                     assert admin.telegram_id is not None
                     t = translator(admin.language)
-                    text = t.gettext(
-                        "⚠️ Gangguan di Berdaya: {kind} (alur {flow}, langkah {step})."
+                    text = (
+                        t.gettext(
+                            "⚠️ Satu pesan masuk disisihkan setelah 3 kali gagal: {kind} "
+                            "(alur {flow}, langkah {step})."
+                        )
+                        if set_aside
+                        else t.gettext(
+                            "⚠️ Gangguan di Berdaya: {kind} (alur {flow}, langkah {step})."
+                        )
                     ).format(kind=kind, flow=flow or "-", step=step or "-")
                     await outbox.enqueue(
                         session,
@@ -107,7 +123,7 @@ class ErrorHandler:
                         text=text,
                         purpose="operator",
                         now=now,
-                        dedupe_key=_notice_key(kind, now, admin.id),
+                        dedupe_key=_notice_key(told, now, admin.id),
                     )
         except Exception:  # e.g. the database is what failed: the log line above is enough
             log.warning("could not queue the operators' notice (%s)", kind)

@@ -14,13 +14,13 @@ from __future__ import annotations
 import logging
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardMarkup, Update
 from telegram import Message as TelegramMessage
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
 from bot.chat.callbacks import unpack
 from bot.chat.messages import EditButtons, Message
@@ -28,7 +28,6 @@ from bot.chat.turn import UNCHANGED, FlowState, Input, Kind, Turn
 from bot.i18n import guess_language, translator
 from bot.log_context import bind_step, bind_update
 from bot.outbox_sender import OutboxSender
-from bot.processing import PerUserUpdateProcessor
 from bot.render import same_buttons
 from bot.services import accounts, flows, outbox, staff
 from bot.services.staff import StaffProfile
@@ -42,6 +41,8 @@ from handlers.errors import TurnFailed
 log = logging.getLogger(__name__)
 DOUBLE_TAP_SECONDS = 3.0
 _REMEMBERED_PRESSES = 10_000
+# Marks the update handled in the transaction that acts on it (the inbox's exactly-once).
+Done = Callable[[AsyncSession], Awaitable[None]]
 
 
 def to_input(update: Update, album: tuple[str, ...] | None = None) -> Input:
@@ -97,41 +98,46 @@ class Router:
         dispatcher: Dispatcher,
         sender: OutboxSender,
         menus: CommandMenus,
-        processor: PerUserUpdateProcessor | None = None,
+        bot: Bot,
     ) -> None:
         self.services = services
         self.dispatcher = dispatcher
         self.sender = sender
         self.menus = menus
-        self.processor = processor
+        self.bot = bot
         self._presses: OrderedDict[int, tuple[tuple[object, ...], float]] = OrderedDict()
 
-    async def __call__(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """PTB callback: handle the update, commit, then deliver."""
+    async def handle(
+        self, update: Update, *, album: tuple[str, ...] | None = None, done: Done | None = None
+    ) -> bool:
+        """Handle the update, commit, then deliver; True when `done` ran in the commit (the
+        turn's own transaction), False when the update needed no transaction of its own."""
         bind_update(update.update_id)
+        if update.my_chat_member is not None:
+            return await self.on_member(update, done)
         user, chat = update.effective_user, update.effective_chat
         if user is None or chat is None:
-            return
+            return False
         if chat.type != ChatType.PRIVATE:
-            await self._answer_group(update)
-            return
+            return await self._answer_group(update, done)
         query = update.callback_query
         if query is None:
             self.forget_press(chat.id)
         elif self._double_tap(chat.id, update):
             t = translator(guess_language(user.language_code))
             await self._answer_query(update, t.gettext("Sudah saya terima."))
-            return
-        album = self.processor.album_of(update.update_id) if self.processor else None
+            return False
         turn: Turn | None = None
         member: StaffProfile | None = None
         try:
             async with self.services.db.transaction() as session:
                 member = await staff.find_staff(session, telegram_id=user.id, include_inactive=True)
-                turn = await self._turn(session, update, to_input(update, album), member, context)
+                turn = await self._turn(session, update, to_input(update, album), member)
                 await self.dispatcher.handle(turn)
                 await self._persist(turn)
                 rows = await self._queue(turn, chat.id, update)
+                if done is not None:
+                    await done(session)
         except Exception as error:
             self.forget_press(chat.id)  # "send again" must not look like a double tap
             raise TurnFailed(committed=False, **_where(turn)) from error
@@ -140,6 +146,7 @@ class Router:
             await self.menus.sync_if_needed(member, turn.staff)
         except Exception as error:
             raise TurnFailed(committed=True, **_where(turn)) from error
+        return done is not None
 
     async def _turn(
         self,
@@ -147,7 +154,6 @@ class Router:
         update: Update,
         given: Input,
         member: StaffProfile | None,
-        context: ContextTypes.DEFAULT_TYPE,
     ) -> Turn:
         assert update.effective_user is not None
         user = update.effective_user
@@ -179,7 +185,7 @@ class Router:
             paused=paused,
             input=given,
             now=self.services.clock.now(),
-            bot_username=context.bot.username,
+            bot_username=self.bot.username,
         )
         turn.conductor = self.dispatcher
         if lost:
@@ -262,24 +268,27 @@ class Router:
         """Anything else from the chat ends a double tap."""
         self._presses.pop(chat_id, None)
 
-    async def on_member(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def on_member(self, update: Update, done: Done | None = None) -> bool:
         """Notice when a person blocks the bot (nothing more is sent) or comes back."""
         change = update.my_chat_member
         if change is None or change.chat.type != ChatType.PRIVATE:
-            return
+            return False
         status = change.new_chat_member.status
         async with self.services.db.transaction() as session:
+            if done is not None:
+                await done(session)
             if status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT):
                 now = self.services.clock.now()
                 await accounts.mark_blocked(session, telegram_id=change.chat.id, now=now)
             elif status == ChatMemberStatus.MEMBER:
                 await accounts.mark_reachable(session, telegram_id=change.chat.id)
+        return done is not None
 
-    async def _answer_group(self, update: Update) -> None:
+    async def _answer_group(self, update: Update, done: Done | None) -> bool:
         """Berdaya works in private chats only; a command in a group gets one line saying so."""
         message = update.effective_message
         if message is None or not message.text or not message.text.startswith("/"):
-            return
+            return False
         sender = message.from_user
         t = translator(guess_language(sender.language_code if sender else None))
         answer = Message(t.gettext("Berdaya hanya melayani chat pribadi."))
@@ -292,7 +301,10 @@ class Router:
                 now=self.services.clock.now(),
                 claimer=self.sender.claimer,
             )
+            if done is not None:
+                await done(session)
         await self.sender.send_claimed(rows)
+        return done is not None
 
 
 def _edit(turn: Turn, update: Update) -> EditButtons | None:

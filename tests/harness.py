@@ -11,7 +11,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pydantic import SecretStr
-from telegram import Update
 from telegram.ext import Application
 
 from berdaya_sandbox.emulator import BotApiEmulator, SentMessage, SimulatedUser
@@ -19,8 +18,8 @@ from bot.app import BotParts, build_application, parts_of
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.jobs import close_idle_flows
-from bot.processing import PerUserUpdateProcessor
 from bot.runtime import start_application, stop_application
+from tests.keys import TEST_DATA_KEY, TEST_HMAC_KEY
 
 PROCESS_TIMEOUT = 15.0
 
@@ -45,14 +44,16 @@ class Harness:
             rate_limit_per_second=0,
             api_timeout_seconds=1.0,
             album_window_seconds=0.3,
+            data_keys=(SecretStr(TEST_DATA_KEY),),
+            hmac_key=SecretStr(TEST_HMAC_KEY),
         )
 
     async def start(self) -> None:
         """Build and start a fresh Application (as a restarted process would)."""
         app = build_application(self.settings, clock=self.clock)
-        processor = app.update_processor
-        assert isinstance(processor, PerUserUpdateProcessor)
-        processor.add_observer(self._mark_done)
+        parts = parts_of(app)
+        parts.workers.add_observer(self._mark_done)
+        parts.intake.add_observer(self._mark_done)
         await start_application(app)
         # Periodic jobs run only when a test runs them (run_job, deliver, tick_idle): nothing
         # happens behind a test's back, and "sent right after the commit" is checked strictly.
@@ -73,9 +74,8 @@ class Harness:
         await self.stop()
         await self.start()
 
-    def _mark_done(self, update: object) -> None:
-        if isinstance(update, Update):
-            self._done.setdefault(update.update_id, asyncio.Event()).set()
+    def _mark_done(self, update_id: int) -> None:
+        self._done.setdefault(update_id, asyncio.Event()).set()
 
     async def processed(self, update_id: int) -> None:
         """Wait until the bot has finished with one update."""

@@ -46,10 +46,16 @@ async def get_updates(st: EmulatorState, p: Params) -> Any:
 
 @method("setWebhook")
 async def set_webhook(st: EmulatorState, p: Params) -> Any:
-    """setWebhook: only remembered (the emulator never pushes updates); "" removes it."""
+    """setWebhook: updates are pushed to the URL from now on (with the secret token, as
+    Telegram sends it); "" removes it."""
     st.webhook_url = p.get_str("url") or ""
+    st.webhook_secret = p.get_str("secret_token") or ""
     if p.get_bool("drop_pending_updates"):
         st.drop_pending()
+    if st.webhook_url:
+        st.start_pushing()
+    else:
+        await st.stop_pushing()
     return True
 
 
@@ -57,6 +63,7 @@ async def set_webhook(st: EmulatorState, p: Params) -> Any:
 async def delete_webhook(st: EmulatorState, p: Params) -> Any:
     """deleteWebhook, optionally dropping pending updates (PTB does so on start if asked)."""
     st.webhook_url = ""
+    await st.stop_pushing()
     if p.get_bool("drop_pending_updates"):
         st.drop_pending()
     return True

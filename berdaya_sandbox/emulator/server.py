@@ -114,6 +114,7 @@ class BotApiEmulator:
             return
         self.state.closing = True
         await self.state.notify()
+        await self.state.stop_pushing()
         await self._runner.cleanup()
         self._runner = None
         self.state.closing = False

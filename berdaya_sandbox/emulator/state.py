@@ -7,6 +7,7 @@ waiters (long polls, tests waiting for replies) are woken through one ``asyncio.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -160,6 +161,10 @@ class EmulatorState:
         self.bot_settings: dict[str, Any] = {}
         self.queries: dict[str, PendingQuery] = {}
         self.webhook_url = ""
+        self.webhook_secret = ""
+        # What the webhook pusher did: status codes of each POST, in order.
+        self.webhook_answers: list[int] = []
+        self._pusher: asyncio.Task[None] | None = None
         self.allowed_updates: frozenset[str] | None = None
         self.failures: list[Failure] = []
         self.calls: list[ApiCall] = []
@@ -368,6 +373,50 @@ class EmulatorState:
         # Telegram does not keep updates the bot did not ask for.
         self._updates = [u for u in self._updates if self._allowed(u)]
         return self._updates[:limit]
+
+    # -- webhook -----------------------------------------------------------------------------
+
+    def start_pushing(self) -> None:
+        """setWebhook: push each update to the URL, one at a time and in order, as Telegram
+        does; an answer other than 2xx (or no answer) is retried a moment later."""
+        if self._pusher is None or self._pusher.done():
+            self._pusher = asyncio.get_running_loop().create_task(self._push())
+
+    async def stop_pushing(self) -> None:
+        """deleteWebhook (or the emulator closing)."""
+        pusher, self._pusher = self._pusher, None
+        if pusher is not None:
+            pusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pusher
+
+    async def _push(self) -> None:
+        import aiohttp  # the sandbox extra
+
+        async with aiohttp.ClientSession() as http:
+            while self.webhook_url:
+                await self.wait_for(lambda: bool(self._updates) or not self.webhook_url, 3600)
+                if not self._updates or not self.webhook_url:
+                    continue
+                update = self._updates[0]
+                headers = {"X-Telegram-Bot-Api-Secret-Token": self.webhook_secret}
+                try:
+                    async with http.post(
+                        self.webhook_url,
+                        json=update,
+                        headers=headers,
+                        timeout=aiohttp.ClientTimeout(total=5),
+                    ) as answer:
+                        status = answer.status
+                except (aiohttp.ClientError, TimeoutError):
+                    status = 0
+                self.webhook_answers.append(status)
+                if 200 <= status < 300:
+                    if self._updates and self._updates[0] is update:
+                        self._updates.pop(0)
+                    await self.notify()
+                else:
+                    await asyncio.sleep(0.2)
 
     # -- waiting -----------------------------------------------------------------------------
 

@@ -40,6 +40,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("update_id", name=op.f("pk_inbox")),
     )
     op.create_index("ix_inbox_chat_status", "inbox", ["chat_key", "status"])
+    op.create_index("ix_inbox_status_chat", "inbox", ["status", "chat_key"])
     op.create_table(
         "inbox_chats",
         sa.Column("chat_key", sa.BigInteger(), autoincrement=False, nullable=False),
@@ -74,5 +75,6 @@ def downgrade() -> None:
     op.drop_table("processes")
     op.drop_index("ix_inbox_chats_served_at", table_name="inbox_chats")
     op.drop_table("inbox_chats")
+    op.drop_index("ix_inbox_status_chat", table_name="inbox")
     op.drop_index("ix_inbox_chat_status", table_name="inbox")
     op.drop_table("inbox")

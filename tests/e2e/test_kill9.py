@@ -20,15 +20,17 @@ from bot.services import registration
 from bot.storage.db import Database
 from bot.storage.models import BusinessReport
 from tests.e2e.dialogs import NIK_SITI
+from tests.keys import TEST_KEY_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @asynccontextmanager
 async def bot_process(
-    emulator: BotApiEmulator, database_url: str, log: Path
+    emulator: BotApiEmulator, database_url: str, log: Path, *args: str, **settings: str
 ) -> AsyncIterator[asyncio.subprocess.Process]:
-    """`python -m bot run` against the emulator, its stderr into `log`."""
+    """`python -m bot run [args]` against the emulator, its stderr into `log`; `settings` are
+    more environment variables."""
     env = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": emulator.token,
@@ -36,10 +38,12 @@ async def bot_process(
         "DATABASE_URL": database_url,
         "BERDAYA_RATE_LIMIT": "0",
         "BERDAYA_API_TIMEOUT": "1",
+        **TEST_KEY_ENV,
+        **settings,
     }
     with log.open("ab") as sink:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=ROOT, env=env, stdout=sink, stderr=sink
+            sys.executable, "-m", "bot", "run", *args, cwd=ROOT, env=env, stdout=sink, stderr=sink
         )
         try:
             yield process

@@ -1,0 +1,109 @@
+"""This process's heartbeat, and the leader lease: only the leader polls Telegram and runs the
+scheduler's ticks; every process works on the inbox.
+
+The lease is a row with an expiry, renewed every `BEAT` seconds and lapsing `LEASE_TTL` seconds
+after the last renewal, so when the leader dies another process takes over within
+LEASE_TTL + BEAT seconds. Times are the machines' wall clocks (keep them in sync with NTP).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from bot.clock import Clock, SystemClock
+from bot.storage import processes
+from bot.storage.db import Database
+
+log = logging.getLogger(__name__)
+BEAT = 1.5
+LEASE_TTL = timedelta(seconds=6)
+LEADER = "leader"
+
+Hook = Callable[[], Awaitable[None]]
+
+
+class Liveness:
+    """Beats, and holds the leader lease when it can; calls `on_lead` / `on_follow` on change."""
+
+    def __init__(
+        self,
+        db: Database,
+        process_id: str,
+        *,
+        on_lead: Hook,
+        on_follow: Hook,
+        wall: Clock | None = None,
+    ) -> None:
+        self.db = db
+        self.process_id = process_id
+        self.wall = wall or SystemClock()
+        self.is_leader = False
+        self._on_lead = on_lead
+        self._on_follow = on_follow
+        self._task: asyncio.Task[None] | None = None
+        self._failing = False
+
+    async def start(self) -> None:
+        """Register this process and try for the lease once, then keep beating."""
+        await self._beat()
+        self._task = asyncio.create_task(self._run(), name="berdaya-liveness")
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(BEAT)
+            await self._beat()
+
+    async def _beat(self) -> None:
+        now = self.wall.now()
+        try:
+            async with self.db.transaction() as session:
+                await processes.beat(
+                    session,
+                    process_id=self.process_id,
+                    host=socket.gethostname(),
+                    pid=os.getpid(),
+                    now=now,
+                )
+                leading = await processes.hold_lease(
+                    session, name=LEADER, holder=self.process_id, now=now, ttl=LEASE_TTL
+                )
+        except Exception as error:  # the database is away: a leader that cannot renew steps down
+            if not self._failing:
+                log.warning("heartbeat failed (%s); trying again", type(error).__name__)
+            self._failing = True
+            leading = False
+        else:
+            if self._failing:
+                log.info("heartbeat back")
+            self._failing = False
+        await self._set_leader(leading)
+
+    async def _set_leader(self, leading: bool) -> None:
+        if leading == self.is_leader:
+            return
+        self.is_leader = leading
+        log.info("this process is %s", "the leader" if leading else "no longer the leader")
+        await (self._on_lead() if leading else self._on_follow())
+
+    async def stop(self) -> None:
+        """Stop beating; give up the lease and the process row, so others need not wait."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        was_leader = self.is_leader
+        await self._set_leader(False)
+        try:
+            async with self.db.transaction() as session:
+                if was_leader:
+                    await processes.drop_lease(session, name=LEADER, holder=self.process_id)
+                await processes.forget(session, process_ids=[self.process_id])
+        except Exception as error:  # the lease lapses and the row goes stale by themselves
+            log.warning("could not sign off (%s)", type(error).__name__)

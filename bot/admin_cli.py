@@ -15,14 +15,14 @@ from bot.i18n import translator
 from bot.runtime import prepare_database
 from bot.services import registration, staff, staff_admin
 from bot.storage import staff as staff_repo
-from bot.storage.db import Database
+from bot.storage.db import open_database
 from bot.storage.models import StaffRole
 
 
 async def invite_client(settings: Settings, args: argparse.Namespace) -> str:
     """Create an invited client record; return the lines to print (code and deep link)."""
     await prepare_database(settings)
-    db = Database(settings.database_url)
+    db = open_database(settings)
     clock = SystemClock()
     now = clock.now()
     try:
@@ -82,7 +82,7 @@ async def add_staff(settings: Settings, args: argparse.Namespace) -> str:
     """Create or update a staff member linked to a Telegram id; return the line to print."""
     telegram_id, role, codes = _staff_input(args)
     await prepare_database(settings)
-    db = Database(settings.database_url)
+    db = open_database(settings)
     now = SystemClock().now()
     try:
         async with db.transaction() as session:
@@ -107,7 +107,7 @@ async def add_staff(settings: Settings, args: argparse.Namespace) -> str:
 async def add_upt(settings: Settings, args: argparse.Namespace) -> str:
     """Register a UPT by name; return the line to print."""
     await prepare_database(settings)
-    db = Database(settings.database_url)
+    db = open_database(settings)
     try:
         async with db.transaction() as session:
             upt = await staff_admin.add_upt(session, name=args.name)

@@ -8,7 +8,9 @@ import os
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from bot.storage.db import Database
+from bot.config import Settings, SettingsError
+from bot.storage.crypto import Keys
+from bot.storage.db import Database, database_keys
 from bot.storage.models import Base
 
 config = context.config
@@ -26,11 +28,20 @@ def _do_run(connection: Connection) -> None:
         context.run_migrations()
 
 
+def _configured_keys(url: str) -> Keys | None:
+    """BERDAYA_DATA_KEYS and BERDAYA_HMAC_KEY (or SQLite's key file), which migration 0006
+    needs to encrypt existing rows; None when they are not set (fine for an empty database)."""
+    try:
+        return database_keys(Settings(database_url=url))
+    except SettingsError:
+        return None
+
+
 async def _run_async() -> None:
     url = config.get_main_option("sqlalchemy.url") or os.environ.get(
         "DATABASE_URL", "sqlite+aiosqlite:///./berdaya.db"
     )
-    db = Database(url)
+    db = Database(url, keys=_configured_keys(url))
     try:
         async with db.engine.connect() as connection:
             await connection.run_sync(_do_run)

@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from bot.storage.db import Database
 from bot.storage.migrate import upgrade_to_head
 from bot.storage.models import Base
+from tests.keys import TEST_KEYS
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 
@@ -92,7 +93,7 @@ def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
 
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[Database]:
-    """The test's database handle."""
-    database = Database(database_url)
+    """The test's database handle (with the keys the harness's bot has)."""
+    database = Database(database_url, keys=TEST_KEYS)
     yield database
     await database.dispose()

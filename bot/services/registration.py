@@ -15,6 +15,7 @@ from bot.domain.nik import validate_nik
 from bot.domain.reference import region_by_code
 from bot.services import alerts, checkins
 from bot.storage import clients, users
+from bot.storage.crypto import lookup_hash
 from bot.storage.models import AlertKind, Client, ClientOrigin, ClientStatus, Invitation
 
 INVITATION_VALIDITY = timedelta(days=14)
@@ -75,9 +76,12 @@ def normalize_code(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
-def hash_code(code: str) -> str:
-    """The stored form of an invitation code."""
-    return hashlib.sha256(normalize_code(code).encode()).hexdigest()
+def hash_code(session: AsyncSession, code: str) -> str:
+    """The stored form of an invitation code: a keyed hash (HMAC with BERDAYA_HMAC_KEY), so a
+    leaked database cannot be searched for codes. It is taken over the code's SHA-256, which
+    is what was stored before (migration 0006 turned those into keyed hashes)."""
+    digest = hashlib.sha256(normalize_code(code).encode()).hexdigest()
+    return lookup_hash(session, "invitation", digest)
 
 
 def new_code() -> str:
@@ -107,7 +111,7 @@ async def register_self(
         return RegistrationResult.ALREADY_LINKED
     if await clients.get_by_nik(session, nik=form.nik) is not None:
         return RegistrationResult.NIK_TAKEN
-    client = await clients.add(
+    client = await clients.add_unless_nik_taken(
         session,
         client=Client(
             user_id=user.id,
@@ -123,6 +127,8 @@ async def register_self(
             created_at=now,
         ),
     )
+    if client is None:  # registered by someone else between the check and the insert
+        return RegistrationResult.NIK_TAKEN
     checkins.schedule_first(client, now=now, settings=settings)
     await alerts.raise_alert(
         session,
@@ -151,7 +157,7 @@ async def redeem_invitation(
     if user.client is not None:
         return Redemption(RedeemResult.ALREADY_LINKED, user.client.full_name)
     invitation = await clients.invitation_by_hash(
-        session, code_hash=hash_code(code), for_update=True
+        session, code_hash=hash_code(session, code), for_update=True
     )
     if invitation is None:
         return Redemption(RedeemResult.UNKNOWN)
@@ -188,7 +194,7 @@ async def invite_client(
         raise ValueError(f"unknown region code {region_code!r}")
     if await clients.get_by_nik(session, nik=info.nik) is not None:
         raise ValueError("a client with this NIK exists already")
-    client = await clients.add(
+    client = await clients.add_unless_nik_taken(
         session,
         client=Client(
             full_name=full_name.strip(),
@@ -201,12 +207,17 @@ async def invite_client(
             verified_at=now,
         ),
     )
+    if client is None:
+        raise ValueError("a client with this NIK exists already")
     code = new_code()
     expires_at = now + INVITATION_VALIDITY
     await clients.add_invitation(
         session,
         invitation=Invitation(
-            client_id=client.id, code_hash=hash_code(code), created_at=now, expires_at=expires_at
+            client_id=client.id,
+            code_hash=hash_code(session, code),
+            created_at=now,
+            expires_at=expires_at,
         ),
     )
     return NewInvitation(client_id=client.id, code=code, expires_at=expires_at)

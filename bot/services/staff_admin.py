@@ -172,7 +172,10 @@ async def _new_invitation(
     await repo.add_staff_invitation(
         session,
         invitation=StaffInvitation(
-            staff_id=staff_id, code_hash=hash_code(code), created_at=now, expires_at=expires_at
+            staff_id=staff_id,
+            code_hash=hash_code(session, code),
+            created_at=now,
+            expires_at=expires_at,
         ),
     )
     return NewStaffInvitation(staff_id=staff_id, code=code, expires_at=expires_at)
@@ -229,7 +232,7 @@ async def redeem_staff_invitation(
 ) -> StaffRedemption:
     """Link a Telegram account to the staff record behind a one-time code (`staf_<code>`)."""
     code = normalize_code(payload[len(CODE_PREFIX) :] if is_staff_code(payload) else payload)
-    invitation = await repo.staff_invitation_by_hash(session, code_hash=hash_code(code))
+    invitation = await repo.staff_invitation_by_hash(session, code_hash=hash_code(session, code))
     if invitation is None:
         return StaffRedemption(StaffRedeemResult.UNKNOWN)
     if invitation.used_at is not None:

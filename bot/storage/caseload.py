@@ -71,7 +71,7 @@ def _conditions(
     )
 
 
-# Filters that look at the latest report; the others can skip the join until the page is known.
+# Filters that look at the latest report; the others need no join to pick the page.
 _BY_REPORT = frozenset({ClientFilter.SILENT, ClientFilter.DECLINING, ClientFilter.STOPPED})
 
 
@@ -84,28 +84,26 @@ async def client_page(
     limit: int,
     offset: int,
 ) -> list[tuple[Client, BusinessReport | None]]:
-    """One page of clients (by name) with each one's latest report, in one query."""
-    order = (Client.full_name, Client.id)
-    query = select(Client, BusinessReport)
+    """One page of clients (by name) with each one's latest report.
+
+    Names are encrypted at rest, so the database cannot sort by them: the ids and names the
+    filter selects are sorted here, and only the page's rows are loaded with their reports.
+    """
+    query = select(Client.id, Client.full_name)
     if which in _BY_REPORT:
-        query = query.where(*_conditions(area, which, silent_before))
-    else:  # pick the page first, so the latest report is looked up for its rows only
-        page = (
-            select(Client.id)
-            .where(*_conditions(area, which, silent_before))
-            .order_by(*order)
-            .limit(limit)
-            .offset(offset)
-            .subquery()
-        )
-        query = query.join(page, page.c.id == Client.id)
+        query = query.outerjoin(BusinessReport, BusinessReport.id == _latest_report_id())
+    named = list(await session.execute(query.where(*_conditions(area, which, silent_before))))
+    named.sort(key=lambda row: (row[1].casefold(), row[1], row[0]))
+    page = [row[0] for row in named[offset : offset + limit]]
+    if not page:
+        return []
     result = await session.execute(
-        query.outerjoin(BusinessReport, BusinessReport.id == _latest_report_id())
-        .order_by(*order)
-        .limit(limit)
-        .offset(offset if which in _BY_REPORT else 0)
+        select(Client, BusinessReport)
+        .outerjoin(BusinessReport, BusinessReport.id == _latest_report_id())
+        .where(Client.id.in_(page))
     )
-    return [(row[0], row[1]) for row in result.tuples()]
+    found = {row[0].id: (row[0], row[1]) for row in result.tuples()}
+    return [found[client_id] for client_id in page]
 
 
 async def count_clients(

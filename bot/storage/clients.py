@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.storage.crypto import lookup_hash
 from bot.storage.models import Client, Invitation
 
 
@@ -16,8 +18,10 @@ async def get(session: AsyncSession, *, client_id: int) -> Client | None:
 
 
 async def get_by_nik(session: AsyncSession, *, nik: str) -> Client | None:
-    """The client with this NIK."""
-    result = await session.execute(select(Client).where(Client.nik == nik))
+    """The client with this NIK (found by its keyed hash: the NIK itself is encrypted)."""
+    result = await session.execute(
+        select(Client).where(Client.nik_hash == lookup_hash(session, "nik", nik))
+    )
     return result.scalar_one_or_none()
 
 
@@ -25,6 +29,21 @@ async def add(session: AsyncSession, *, client: Client) -> Client:
     """Insert a new client record."""
     session.add(client)
     await session.flush()
+    return client
+
+
+async def add_unless_nik_taken(session: AsyncSession, *, client: Client) -> Client | None:
+    """Insert a new client record; None when another one took the NIK meanwhile (two people
+    registering the same NIK at once: the unique index on `nik_hash` decides, and only this
+    insert is undone, in a savepoint, so the caller's transaction goes on)."""
+    try:
+        async with session.begin_nested():
+            session.add(client)
+            await session.flush()
+    except IntegrityError as error:
+        if "nik_hash" not in str(error.orig):
+            raise
+        return None
     return client
 
 

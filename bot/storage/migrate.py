@@ -41,8 +41,31 @@ async def upgrade_to_head(db: Database) -> None:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
-    async with db.engine.begin() as connection:
-        await connection.run_sync(_upgrade)
+    if not db.is_sqlite:
+        async with db.engine.begin() as connection:
+            await connection.run_sync(_upgrade)
+        return
+    # SQLite alters a table by copying it and dropping the old one; with foreign keys on, that
+    # DROP would first delete (ON DELETE CASCADE) every row that refers to it. They are off
+    # while migrating (the pragma works outside a transaction only) and checked afterwards.
+    async with db.engine.connect() as connection:
+        await connection.run_sync(_sqlite_pragma, "PRAGMA foreign_keys=OFF")
+        try:
+            async with connection.begin():
+                await connection.run_sync(_upgrade)
+            broken = await connection.exec_driver_sql("PRAGMA foreign_key_check")
+            if broken.first() is not None:
+                raise RuntimeError("a migration left rows that refer to missing rows")
+            await connection.commit()
+        finally:
+            await connection.run_sync(_sqlite_pragma, "PRAGMA foreign_keys=ON")
+
+
+def _sqlite_pragma(connection: Connection, pragma: str) -> None:
+    """Run a pragma on the driver connection, outside any transaction."""
+    cursor = connection.connection.cursor()
+    cursor.execute(pragma)
+    cursor.close()
 
 
 async def pending_revisions(db: Database) -> list[str]:

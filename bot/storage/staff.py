@@ -81,9 +81,9 @@ async def add(session: AsyncSession, *, staff: Staff) -> Staff:
 
 
 async def all_staff(session: AsyncSession) -> list[Staff]:
-    """Every staff record, active or not."""
-    result = await session.execute(select(Staff).order_by(Staff.role, Staff.full_name))
-    return list(result.scalars())
+    """Every staff record, active or not, by role and name (sorted here: names are encrypted)."""
+    result = await session.execute(select(Staff))
+    return sorted(result.scalars(), key=lambda s: (s.role, s.full_name, s.id))
 
 
 async def with_unset_menu(session: AsyncSession, *, limit: int) -> list[Staff]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.storage.crypto import EncryptedText
 from bot.storage.models.base import Base
 
 
@@ -18,7 +19,7 @@ class Staff(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
-    full_name: Mapped[str] = mapped_column(String(120))
+    full_name: Mapped[str] = mapped_column(EncryptedText)
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(default=True)
     language: Mapped[str] = mapped_column(String(8), default="id")
@@ -119,7 +120,7 @@ class Alert(Base):
     claimed_at: Mapped[datetime | None]
     relay_started_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
-    close_note: Mapped[str | None] = mapped_column(Text)
+    close_note: Mapped[str | None] = mapped_column(EncryptedText)
     escalated_at: Mapped[datetime | None]
 
 
@@ -170,7 +171,7 @@ class ClientEvent(Base):
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(String(32))
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(EncryptedText)
     created_at: Mapped[datetime]
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.storage.crypto import EncryptedText
 from bot.storage.models.base import Base
 
 
@@ -28,12 +29,15 @@ class InboxUpdate(Base):
     """One update from Telegram, as it came (the payload is cleared once it is handled)."""
 
     __tablename__ = "inbox"
-    __table_args__ = (Index("ix_inbox_chat_status", "chat_key", "status"),)
+    __table_args__ = (
+        Index("ix_inbox_chat_status", "chat_key", "status"),
+        Index("ix_inbox_status_chat", "status", "chat_key"),
+    )
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     # The person (or chat) whose updates must run one by one, in order.
     chat_key: Mapped[int] = mapped_column(BigInteger)
-    payload: Mapped[str | None] = mapped_column(Text)
+    payload: Mapped[str | None] = mapped_column(EncryptedText)  # what she typed: encrypted
     status: Mapped[str] = mapped_column(String(16), default=InboxStatus.PENDING.value)
     # An album's photos arrive as separate updates that share this id.
     media_group: Mapped[str | None] = mapped_column(String(64))

@@ -6,9 +6,10 @@ from datetime import datetime
 from enum import IntEnum, StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, Integer, SmallInteger, String, Text
+from sqlalchemy import BigInteger, Index, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.storage.crypto import EncryptedJSON, EncryptedText
 from bot.storage.models.base import Base
 
 
@@ -54,8 +55,9 @@ class OutboxMessage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(16), default=OutboxKind.SEND.value)
-    text: Mapped[str] = mapped_column(Text)
-    payload: Mapped[dict[str, Any] | None]
+    # Encrypted at rest: replies, alerts and relayed messages name people and quote them.
+    text: Mapped[str] = mapped_column(EncryptedText)
+    payload: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
     edit_message_id: Mapped[int | None] = mapped_column(BigInteger)
     purpose: Mapped[str] = mapped_column(String(32))
     priority: Mapped[int] = mapped_column(SmallInteger, default=Priority.PERSON.value)

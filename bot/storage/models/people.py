@@ -9,6 +9,7 @@ from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.domain.vocabulary import ClientStatus
+from bot.storage.crypto import EncryptedJSON, EncryptedText, keep_lookup_hash
 from bot.storage.models.base import Base
 
 
@@ -50,13 +51,15 @@ class Client(Base):
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), unique=True
     )
-    full_name: Mapped[str] = mapped_column(String(120))
-    nik: Mapped[str | None] = mapped_column(String(16), unique=True)
+    # Encrypted at rest (bot/storage/crypto.py); the NIK is looked up by its keyed hash.
+    full_name: Mapped[str] = mapped_column(EncryptedText)
+    nik: Mapped[str | None] = mapped_column(EncryptedText)
+    nik_hash: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     region_code: Mapped[str] = mapped_column(String(4), index=True)
     ppks_category: Mapped[int | None] = mapped_column(Integer)
     training: Mapped[str | None] = mapped_column(String(200))
     business_type: Mapped[str | None] = mapped_column(String(200))
-    phone: Mapped[str | None] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(EncryptedText)
     status: Mapped[str] = mapped_column(String(16), default=ClientStatus.PENDING.value)
     origin: Mapped[str] = mapped_column(String(16))
     training_ended_on: Mapped[date | None] = mapped_column(Date)
@@ -65,11 +68,14 @@ class Client(Base):
     next_checkin_at: Mapped[datetime | None] = mapped_column(index=True)
     checkin_sequence: Mapped[int] = mapped_column(Integer, default=0)
     checkin_cadence_days: Mapped[int] = mapped_column(Integer, default=30)
-    rejection_reason: Mapped[str | None] = mapped_column(String(300))
+    rejection_reason: Mapped[str | None] = mapped_column(EncryptedText)
     created_at: Mapped[datetime]
     verified_at: Mapped[datetime | None]
 
     user: Mapped[User | None] = relationship(back_populates="client")
+
+
+keep_lookup_hash(Client, "nik", "nik_hash", purpose="nik")
 
 
 class Invitation(Base):
@@ -79,7 +85,7 @@ class Invitation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
-    # Only a hash is kept: a leaked database must not leak usable codes.
+    # Only a keyed hash is kept (HMAC): a leaked database must not leak usable codes.
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
@@ -114,6 +120,6 @@ class Conversation(Base):
     telegram_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     flow: Mapped[str] = mapped_column(String(32))
     state: Mapped[str] = mapped_column(String(32))
-    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    data: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, default=dict)  # drafts: NIKs…
     status: Mapped[str] = mapped_column(String(16), default="active")  # active | paused
     updated_at: Mapped[datetime]

@@ -1,4 +1,4 @@
-"""Staff actions from the command line: invitations, staff members and UPTs."""
+"""Staff actions from the command line: invitations, staff members, UPTs and key rotation."""
 
 from __future__ import annotations
 
@@ -14,7 +14,16 @@ from bot.domain.reference import region_by_code
 from bot.i18n import translator
 from bot.runtime import prepare_database
 from bot.services import registration, staff, staff_admin
+from bot.storage import rekey
 from bot.storage import staff as staff_repo
+from bot.storage.crypto import (
+    KeysError,
+    key_file_for,
+    new_key,
+    read_key_file_lines,
+    sqlite_path,
+    write_key_file,
+)
 from bot.storage.db import open_database
 from bot.storage.models import StaffRole
 
@@ -117,3 +126,39 @@ async def add_upt(settings: Settings, args: argparse.Namespace) -> str:
     finally:
         await db.dispose()
     return f"UPT #{upt_id}: {name}"
+
+
+async def rotate_keys(settings: Settings, args: argparse.Namespace) -> str:
+    """Re-encrypt everything with the first data key (after adding a new one to a SQLite key
+    file with --new-key); return the lines to print."""
+    if args.new_key:
+        _add_key_to_file(settings)
+    await prepare_database(settings)
+    db = open_database(settings)
+    try:
+        rotation = await rekey.rotate(db)
+        current = db.keys.current_id if db.keys else "?"
+    except KeysError as error:
+        raise SettingsError(str(error)) from None
+    finally:
+        await db.dispose()
+    return "\n".join(
+        [
+            *rotation.lines(),
+            f"Everything is under key {current} now: older keys may be removed.",
+        ]
+    )
+
+
+def _add_key_to_file(settings: Settings) -> None:
+    """Put a new data key first in a SQLite database's key file."""
+    if settings.data_keys:
+        raise BadInput(
+            "--new-key: BERDAYA_DATA_KEYS is set; put a new key (berdaya keys new) first in it "
+            "instead, keeping the old ones after it"
+        )
+    path = sqlite_path(settings.database_url)
+    if path is None or not key_file_for(path).exists():
+        raise BadInput("--new-key: only for a SQLite database with a generated key file")
+    data, lookup = read_key_file_lines(path)
+    write_key_file(path, [new_key(), *data], lookup)

@@ -1,4 +1,5 @@
-"""The `berdaya` command line: run, db upgrade, clients invite, staff add, upt add, sandbox."""
+"""The `berdaya` command line: run, db upgrade, clients invite, staff add, upt add, keys,
+sandbox."""
 
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     invite.add_argument("--region", required=True, help="kabupaten/kota code, e.g. 3522")
     invite.add_argument("--bot-username", help="for the deep link; asked from the Bot API if unset")
     _staff_parsers(commands)
+    _keys_parsers(commands)
     sandbox = commands.add_parser(
         "sandbox", help="the bot and a local Bot API emulator in this terminal (no token needed)"
     )
@@ -78,6 +80,24 @@ def _staff_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     upt_commands = upt.add_subparsers(dest="upt_command", required=True, metavar="ACTION")
     upt_add = upt_commands.add_parser("add", help="register a UPT")
     upt_add.add_argument("name", help='e.g. "UPT Rehabilitasi Sosial Bina Daksa Pasuruan"')
+
+
+def _keys_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    keys = commands.add_parser("keys", help="the keys of the personal data (docs/PRIVACY.md)")
+    keys_commands = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    keys_commands.add_parser(
+        "new", help="print a new random key for BERDAYA_DATA_KEYS or BERDAYA_HMAC_KEY"
+    )
+    rotate = keys_commands.add_parser(
+        "rotate",
+        help="re-encrypt everything with the first key of BERDAYA_DATA_KEYS and renew the "
+        "NIK hashes (after a new key was put first, or the HMAC key changed)",
+    )
+    rotate.add_argument(
+        "--new-key",
+        action="store_true",
+        help="SQLite with a generated key file: put a new key first in the file, then rotate",
+    )
 
 
 def _sandbox() -> Callable[..., Coroutine[Any, Any, None]]:
@@ -114,6 +134,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.admin_cli import add_staff
 
             print(asyncio.run(add_staff(load_settings(), args)))
+        elif args.command == "keys":
+            from bot.admin_cli import rotate_keys
+            from bot.storage.crypto import new_key
+
+            if args.keys_command == "new":
+                print(new_key())
+            else:
+                print(asyncio.run(rotate_keys(load_settings(), args)))
         elif args.command == "upt":
             from bot.admin_cli import add_upt
 

@@ -300,6 +300,11 @@ def keep_lookup_hash(model: type, source: str, target: str, *, purpose: str) -> 
     _LOOKUPS.append((model, source, target, purpose))
 
 
+def lookups() -> list[tuple[type, str, str, str]]:
+    """Every kept lookup hash: (model, source attribute, hash attribute, purpose)."""
+    return list(_LOOKUPS)
+
+
 @event.listens_for(Session, "before_flush")
 def _update_lookup_hashes(session: Session, _context: Any, _instances: Any) -> None:
     if not _LOOKUPS:

@@ -1,6 +1,6 @@
 """personal data encrypted at rest, keyed-hash lookups
 
-Names, NIKs, phone numbers, notes, drafts and message texts are encrypted with the database's
+Names, NIKs, phone numbers, what clients typed about themselves, notes, drafts and message texts are encrypted with the database's
 data keys; the NIK gets a keyed hash (`nik_hash`, unique) for lookups; invitation code hashes
 become keyed (HMAC over the SHA-256 stored before, so codes already handed out still work).
 
@@ -30,7 +30,12 @@ depends_on: str | Sequence[str] | None = None
 
 # (table, primary key, text columns, JSON columns)
 _ENCRYPTED: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("clients", "id", ("full_name", "nik", "phone", "rejection_reason"), ()),
+    (
+        "clients",
+        "id",
+        ("full_name", "nik", "phone", "training", "business_type", "rejection_reason"),
+        (),
+    ),
     ("staff", "id", ("full_name",), ()),
     ("alerts", "id", ("close_note",), ()),
     ("client_events", "id", ("note",), ()),
@@ -42,6 +47,8 @@ _WIDENED = (  # (table, column, old type, nullable): ciphertexts are longer than
     ("clients", "full_name", sa.String(length=120), False),
     ("clients", "nik", sa.String(length=16), True),
     ("clients", "phone", sa.String(length=20), True),
+    ("clients", "training", sa.String(length=200), True),
+    ("clients", "business_type", sa.String(length=200), True),
     ("clients", "rejection_reason", sa.String(length=300), True),
     ("staff", "full_name", sa.String(length=120), False),
 )

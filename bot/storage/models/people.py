@@ -57,8 +57,8 @@ class Client(Base):
     nik_hash: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     region_code: Mapped[str] = mapped_column(String(4), index=True)
     ppks_category: Mapped[int | None] = mapped_column(Integer)
-    training: Mapped[str | None] = mapped_column(String(200))
-    business_type: Mapped[str | None] = mapped_column(String(200))
+    training: Mapped[str | None] = mapped_column(EncryptedText)  # typed by her: may say anything
+    business_type: Mapped[str | None] = mapped_column(EncryptedText)
     phone: Mapped[str | None] = mapped_column(EncryptedText)
     status: Mapped[str] = mapped_column(String(16), default=ClientStatus.PENDING.value)
     origin: Mapped[str] = mapped_column(String(16))

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from telegram import Bot
+from telegram import Bot, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.chat.messages import Message, buttons_from_json
@@ -254,6 +254,15 @@ class OutboxSender:
                 )
                 return Sent()
             message = Message.from_json(row.text, row.payload)
+            if message.document is not None:  # a file, the text as its caption
+                name, content = message.document
+                result = await self.bot.send_document(
+                    row.chat_id,
+                    InputFile(content.encode(), filename=name),
+                    caption=message.text or None,
+                    reply_markup=reply_markup(message),
+                )
+                return Sent(result.message_id)
             result = await self.bot.send_message(
                 row.chat_id, message.text, reply_markup=reply_markup(message)
             )

@@ -16,6 +16,7 @@ def all_features() -> tuple[Feature, ...]:
         caseload,
         checkins,
         core,
+        data_rights,
         onboarding,
         report,
         staff_admin,
@@ -31,4 +32,5 @@ def all_features() -> tuple[Feature, ...]:
         caseload.FEATURE,
         staff_admin.FEATURE,
         staff_checkins.FEATURE,
+        data_rights.FEATURE,
     )

@@ -89,9 +89,14 @@ async def resume(turn: Turn, action: ResumeDraft) -> None:
 FEATURE = Feature(
     name="core",
     commands=(
-        Command("bahasa", pick_language, N_("Ganti bahasa")),
-        Command("bantuan", show_help, N_("Bantuan")),
-        Command("batal", cancel, N_("Batalkan langkah yang sedang berjalan")),
+        Command("bahasa", pick_language, N_("Ganti bahasa"), without_consent=True),
+        Command("bantuan", show_help, N_("Bantuan"), without_consent=True),
+        Command(
+            "batal",
+            cancel,
+            N_("Batalkan langkah yang sedang berjalan"),
+            without_consent=True,
+        ),
     ),
     menu=(
         MenuEntry(Menu.CLIENT, N_("🌐 Ganti bahasa"), RunCommand("bahasa"), row=90),

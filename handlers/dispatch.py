@@ -12,7 +12,7 @@ from bot.chat.actions import StepAnswer
 from bot.chat.turn import Input, Kind, Turn
 from conversations.engine import AnyFlow, feed, repeat
 from handlers import menu
-from handlers.features import allowed
+from handlers.features import allowed, withdrawn
 from handlers.registry import Registry
 
 COMMAND_RE = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
@@ -68,6 +68,16 @@ class Dispatcher:
             )
             await self.continue_or_menu(turn, menu=False)
             return
+        if withdrawn(turn) and not command.without_consent:
+            _ = turn.gettext
+            turn.say(
+                _(
+                    "Anda sudah menarik persetujuan, jadi data Anda tidak kami proses. "
+                    "Ketik /privasi untuk memberi persetujuan lagi, atau /hapus untuk "
+                    "menghapus data Anda."
+                )
+            )
+            return
         paused = turn.paused
         resumable = turn.flow_state is None and paused is not None and not args
         if resumable and paused is not None and self.flow(paused.flow).entry_command == name:
@@ -87,7 +97,7 @@ class Dispatcher:
                 return
         elif action is not None:
             route = self.registry.actions.get(type(action))
-            if route is not None and allowed(turn, route.roles):
+            if route is not None and allowed(turn, route.roles) and not withdrawn(turn):
                 await route.run(turn, action)
                 return
         await self.stale(turn)
@@ -111,7 +121,7 @@ class Dispatcher:
 
     async def _outside_flow(self, turn: Turn) -> None:
         _ = turn.gettext
-        for hook in self.registry.text_hooks:
+        for hook in () if withdrawn(turn) else self.registry.text_hooks:
             if await hook(turn):
                 return
         if turn.input.kind is Kind.TEXT:

@@ -55,6 +55,9 @@ class Command:
     roles: Roles = ANYONE
     listed: bool = True  # in the command menu and in /bantuan
     clients_only: bool = False  # shown to clients, not to staff (e.g. /lapor)
+    # Still usable after a client withdrew consent (/privasi, /hapus, /bantuan …); every other
+    # command is refused until she consents again.
+    without_consent: bool = False
 
 
 class Menu(StrEnum):
@@ -111,6 +114,11 @@ class Feature:
     # /start (with its deep-link payload), before onboarding: e.g. staff invitations.
     start_hooks: tuple[StartHook, ...] = ()
     jobs: tuple[PeriodicJob, ...] = ()
+
+
+def withdrawn(turn: Turn) -> bool:
+    """A client (not staff) who withdrew consent: nothing is processed for her but erasure."""
+    return turn.staff is None and turn.profile is not None and not turn.profile.consent_active
 
 
 def allowed(turn: Turn, roles: Roles) -> bool:

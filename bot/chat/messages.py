@@ -50,10 +50,14 @@ class Message:
     buttons: Buttons = ()
     reply_keyboard: tuple[tuple[ReplyButton, ...], ...] = ()
     remove_reply_keyboard: bool = False
+    # A file sent with the text as its caption: (file name, UTF-8 content), e.g. a data export.
+    document: tuple[str, str] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-able form for the outbox."""
         data: dict[str, Any] = {}
+        if self.document is not None:
+            data["document"] = list(self.document)
         if self.buttons:
             data["buttons"] = [[[b.label, b.action] for b in row] for row in self.buttons]
         if self.reply_keyboard:
@@ -76,6 +80,9 @@ class Message:
                 for row in data.get("reply", [])
             ),
             remove_reply_keyboard=bool(data.get("remove_reply", False)),
+            document=(str(data["document"][0]), str(data["document"][1]))
+            if data.get("document")
+            else None,
         )
 
 

@@ -67,12 +67,14 @@ class ClientStatus(StrEnum):
     PENDING = "pending"  # self-registered, waiting for a caseworker
     VERIFIED = "verified"
     REJECTED = "rejected"
+    ERASED = "erased"  # /hapus: personal fields erased, kept only for statistics
 
 
 CLIENT_STATUS_LABELS: dict[ClientStatus, str] = {
     ClientStatus.PENDING: N_("⏳ Menunggu verifikasi"),
     ClientStatus.VERIFIED: N_("✅ Terverifikasi"),
     ClientStatus.REJECTED: N_("❌ Ditolak"),
+    ClientStatus.ERASED: N_("🗑️ Data dihapus"),
 }
 
 

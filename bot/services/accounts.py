@@ -25,6 +25,7 @@ class Profile:
     client_id: int | None
     client_status: ClientStatus | None
     full_name: str | None
+    consent_active: bool = True  # False once she withdrew consent (/privasi)
 
     @property
     def registered(self) -> bool:
@@ -45,6 +46,7 @@ async def find_profile(session: AsyncSession, *, telegram_id: int) -> Profile | 
         client_id=client.id if client else None,
         client_status=ClientStatus(client.status) if client else None,
         full_name=client.full_name if client else None,
+        consent_active=user.consent_active,
     )
 
 

@@ -18,7 +18,7 @@ from tests.e2e.dialogs import staff_member
 from tests.e2e.test_staff_admin import invite
 from tests.harness import Harness, Person
 
-CLIENT_ONLY = ("lapor", "berhenti", "mulai")
+CLIENT_ONLY = ("lapor", "berhenti", "mulai", "dataku", "perbaiki", "hapus", "privasi")
 
 
 ADMIN_ONLY = ("staf", "jadwal")

@@ -118,6 +118,12 @@ EXAMPLES: dict[str, Example] = {
         lambda _ids: {"name": "Ani Pendamping", "role": "caseworker", "regions": ["3522"]},
     ),
     "jdw": Example("admin", lambda _ids: {"name": "weekly_followup", "weekday": 0}),
+    "prv": Example("client", lambda _ids: {}),
+    "hps": Example("client", lambda _ids: {}),
+    "ubh": Example(
+        "client",
+        lambda _ids: {"name": "Siti Rahayu", "region": "3522", "business": "Jahit seragam"},
+    ),
 }
 REGISTRY = Registry(all_features())
 CASES = [

@@ -67,6 +67,10 @@ async def test_commands_are_registered_in_each_language(harness: Harness) -> Non
         "batal",
         "berhenti",
         "mulai",
+        "dataku",
+        "perbaiki",
+        "hapus",
+        "privasi",
     ]
     assert indonesian[1]["description"] == "Laporkan keadaan usaha"
     assert javanese[1]["description"] != indonesian[1]["description"]

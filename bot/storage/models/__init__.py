@@ -17,6 +17,7 @@ from bot.storage.models.casework import (
     StaffInvitation,
     Upt,
 )
+from bot.storage.models.data_rights import Erasure
 from bot.storage.models.inbox import InboxChat, InboxStatus, InboxUpdate, Lease, ProcessRow
 from bot.storage.models.messaging import OutboxKind, OutboxMessage, OutboxStatus, Priority
 from bot.storage.models.people import (
@@ -44,6 +45,7 @@ __all__ = [
     "ClientStatus",
     "Consent",
     "Conversation",
+    "Erasure",
     "FollowUpAction",
     "FollowUpRequest",
     "InboxChat",

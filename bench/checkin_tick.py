@@ -26,12 +26,17 @@ from sqlalchemy.engine import make_url
 
 from bench.seed import seed_clients
 from bot.config import Settings
+from bot.storage.crypto import Keys, new_key
 from bot.storage.db import Database
 from bot.storage.migrate import upgrade_to_head
 from bot.storage.models import OutboxMessage
 
 # A Tuesday, 10:00 WIB: outside quiet hours.
 NOW = datetime(2026, 9, 15, 3, 0, tzinfo=UTC)
+
+
+# Throw-away keys for the seeded names (the bench database is dropped afterwards).
+BENCH_DATA_KEY, BENCH_HMAC_KEY = new_key(), new_key()
 
 
 def peak_rss_mb() -> float:
@@ -65,7 +70,7 @@ async def time_ticks(url: str, clients: int, due_fraction: float) -> dict[str, f
     """Seed, then time a tick with work to do and a tick with nothing due."""
     from bot.services.checkins import run_checkin_tick
 
-    db = Database(url)
+    db = Database(url, keys=Keys.from_text([BENCH_DATA_KEY], BENCH_HMAC_KEY))
     await upgrade_to_head(db)
     started = time.perf_counter()
     due = await seed_clients(db, count=clients, now=NOW, due_fraction=due_fraction)
@@ -100,6 +105,8 @@ async def bot_memory(url: str) -> float:
         telegram_api_url=emulator.base_url,
         database_url=url,
         rate_limit_per_second=0,
+        data_keys=(SecretStr(BENCH_DATA_KEY),),
+        hmac_key=SecretStr(BENCH_HMAC_KEY),
     )
     running = await start_bot(settings)
     app = running.application

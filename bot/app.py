@@ -3,6 +3,7 @@ the jobs."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import uuid
@@ -32,6 +33,7 @@ from bot.services import staff
 from bot.services_container import AppServices
 from bot.storage import inbox as inbox_repo
 from bot.storage import outbox as outbox_repo
+from bot.storage import processes
 from bot.storage.db import Database, open_database
 from bot.workers import Workers
 from handlers import all_features
@@ -47,6 +49,8 @@ log = logging.getLogger(__name__)
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 OUTBOX_TICK = timedelta(seconds=2)
 STAFF_MENU_TICK = timedelta(seconds=10)
+INBOX_PURGE_TICK = timedelta(hours=1)
+_BACKGROUND: set[asyncio.Task[None]] = set()
 
 
 @dataclass(frozen=True)
@@ -134,8 +138,10 @@ def build_application(
     async def on_lead() -> None:
         if webhook_url is None:
             await poller.start()
-        else:
-            await _register_webhook(bot, webhook_url, settings)
+        else:  # in its own task: a slow Bot API must not hold up the heartbeat
+            task = asyncio.create_task(_register_webhook(bot, webhook_url, settings))
+            _BACKGROUND.add(task)
+            task.add_done_callback(_BACKGROUND.discard)
 
     liveness = Liveness(services.db, process_id, on_lead=on_lead, on_follow=poller.stop)
     parts = BotParts(
@@ -157,6 +163,7 @@ def build_application(
     jobs = [
         PeriodicJob("outbox", OUTBOX_TICK, lambda _s, _c: sender.deliver_due()),
         PeriodicJob("staff-menus", STAFF_MENU_TICK, lambda _s, _c: menus.sync_changed()),
+        PeriodicJob("inbox-purge", INBOX_PURGE_TICK, lambda s, _c: purge_inbox(s)),
         PeriodicJob(
             "idle-flows",
             timedelta(seconds=IDLE_TICK_SECONDS),
@@ -195,6 +202,14 @@ async def _register_webhook(bot: Any, url: str, settings: Settings) -> None:
         log.error("setWebhook failed (%s)", type(error).__name__)
 
 
+async def purge_inbox(services: AppServices) -> None:
+    """Handled update ids past Telegram's redelivery window, and long-dead processes' rows."""
+    now = SystemClock().now()  # the inbox keeps wall-clock times
+    async with services.db.transaction() as session:
+        await inbox_repo.purge(session, now=now)
+        await processes.forget_dead(session, now=now)
+
+
 def parts_of(application: Application) -> BotParts:  # type: ignore[type-arg]
     """What an application was built with."""
     parts = application.bot_data["parts"]
@@ -220,6 +235,7 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
             if released:
                 log.info("outbox: %d messages left in flight by a crash, sent again", released)
             await inbox_repo.release_all(session)
+            await processes.drop_all_leases(session)  # lead at once after a kill -9
     await parts.menus.set_defaults()
     await parts.menus.sync_all()
     await parts.sender.deliver_due()

@@ -91,8 +91,10 @@ class Liveness:
         log.info("this process is %s", "the leader" if leading else "no longer the leader")
         await (self._on_lead() if leading else self._on_follow())
 
-    async def stop(self) -> None:
-        """Stop beating; give up the lease and the process row, so others need not wait."""
+    async def step_down(self) -> None:
+        """The first thing a clean stop does: stop beating and give the lease up at once, so
+        another process leads while this one finishes its updates in hand (its last beat
+        keeps its claims for `processes.ALIVE_FOR`, longer than the workers' grace)."""
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -100,10 +102,19 @@ class Liveness:
             self._task = None
         was_leader = self.is_leader
         await self._set_leader(False)
+        if not was_leader:
+            return
         try:
             async with self.db.transaction() as session:
-                if was_leader:
-                    await processes.drop_lease(session, name=LEADER, holder=self.process_id)
+                await processes.drop_lease(session, name=LEADER, holder=self.process_id)
+        except Exception as error:  # it lapses by itself
+            log.warning("could not give the lease up (%s)", type(error).__name__)
+
+    async def stop(self) -> None:
+        """Sign off: the process row goes, so nobody waits for its claims to go stale."""
+        await self.step_down()
+        try:
+            async with self.db.transaction() as session:
                 await processes.forget(session, process_ids=[self.process_id])
-        except Exception as error:  # the lease lapses and the row goes stale by themselves
+        except Exception as error:  # the row goes stale by itself
             log.warning("could not sign off (%s)", type(error).__name__)

@@ -110,6 +110,7 @@ async def stop_application(application: Application) -> None:  # type: ignore[ty
     not yet handled stay in the inbox for the next start."""
     parts = parts_of(application)
     try:
+        await parts.liveness.step_down()  # another process may lead from now on
         await parts.poller.stop()
         await parts.workers.stop()
         await parts.liveness.stop()
@@ -146,6 +147,11 @@ async def start_bot(
 ) -> RunningBot:
     """Migrate, build the Application and start it in the current event loop: long polling, or
     with `webhook_url` a webhook server (see bot.webhook)."""
+    path = sqlite_file(settings.database_url)
+    if path is not None:  # refuse at once, before touching the database
+        probe = SingleProcessLock(path)
+        probe.acquire()
+        probe.release()
     await prepare_database(settings)
     application = build_application(settings, clock=clock, webhook_url=webhook_url)
     running = RunningBot(application)

@@ -87,3 +87,8 @@ async def lease_holder(session: AsyncSession, *, name: str, now: datetime) -> st
     """Who holds the lease now (None when nobody does)."""
     row = await session.get(Lease, name)
     return row.holder if row is not None and row.expires_at > now else None
+
+
+async def drop_all_leases(session: AsyncSession) -> None:
+    """Every lease (one process per SQLite file: at its start, any holder is dead)."""
+    await session.execute(delete(Lease))

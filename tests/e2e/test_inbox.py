@@ -6,11 +6,14 @@ second process, the leader's death) are in test_processes.py.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from sqlalchemy import func, select
 from telegram import Update
 
 from bot.chat.turn import Kind, Turn
+from bot.storage import inbox
 from bot.storage.db import Database
 from bot.storage.models import InboxStatus, InboxUpdate, StaffRole
 from tests.e2e.dialogs import staff_member
@@ -172,3 +175,19 @@ async def test_stopping_leaves_unhandled_updates_for_the_next_start(
         await harness.processed(update_id)
     assert WELCOME in ani.last.text
     assert await _statuses(db, ani.id) == {"done": 1 + count}
+
+
+async def test_handled_ids_are_forgotten_after_the_redelivery_window(
+    harness: Harness, db: Database
+) -> None:
+    ani = harness.person("Ani")
+    await ani.send("/start")
+    await harness.parts.workers.stop()
+    waiting = await ani.user.send("/bantuan")
+    await harness.emulator.wait_for(lambda: harness.emulator.pending_updates == 0, 10)
+    async with db.transaction() as session:
+        await inbox.purge(session, now=datetime.now(UTC) + timedelta(days=3))
+    assert await _statuses(db, ani.id) == {"pending": 1}  # what is not handled yet stays
+    await harness.restart()
+    await harness.processed(waiting)
+    assert await _statuses(db, ani.id) == {"done": 1}

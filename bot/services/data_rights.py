@@ -314,6 +314,7 @@ async def erase(session: AsyncSession, *, telegram_id: int, now: datetime) -> Er
     if client is not None:
         told = await _tell_caseworkers(session, client, now=now, key=f"erasure:{erasure.id}")
         await repo.anonymise_records(session, client_id=client.id)
+        await repo.close_open_alerts(session, client_id=client.id, now=now)
         for checkin in await repo.open_checkins(session, client_id=client.id):
             checkin.status, checkin.resolved_at = CheckInStatus.MISSED.value, now
             checkin.answer = "erased"
@@ -327,7 +328,8 @@ async def erase(session: AsyncSession, *, telegram_id: int, now: datetime) -> Er
         client.status = ClientStatus.ERASED.value
         client.next_checkin_at = None
         client.user_id = None
-    await session.delete(user)  # her account and consent decisions
+    await repo.forget_consents(session, user_id=user.id)
+    await session.delete(user)  # her account
     await session.flush()
     return Erased(told_caseworkers=told > 0)
 

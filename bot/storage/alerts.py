@@ -17,6 +17,7 @@ from bot.storage.models import (
     OutboxKind,
     OutboxMessage,
     OutboxStatus,
+    User,
 )
 
 # An edit in one of these states will not change (or has not changed) the message.
@@ -102,11 +103,13 @@ async def unclaimed_since(
     result = await session.execute(
         select(Alert, Client)
         .join(Client, Client.id == Alert.client_id)
+        .outerjoin(User, User.id == Client.user_id)
         .where(
             Alert.claimed_by_staff_id.is_(None),
             Alert.escalated_at.is_(None),
             Alert.created_at <= before,
             Alert.closed_at.is_(None),
+            or_(Client.user_id.is_(None), User.consent_active.is_(True)),  # not withdrawn
         )
         .order_by(Alert.created_at, Alert.id)
         .limit(limit)

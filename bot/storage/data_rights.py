@@ -71,6 +71,20 @@ async def anonymise_records(session: AsyncSession, *, client_id: int) -> None:
     await session.execute(delete(Invitation).where(Invitation.client_id == client_id))
 
 
+async def close_open_alerts(session: AsyncSession, *, client_id: int, now: datetime) -> None:
+    """Nothing is left to act on: her open alerts are closed (their buttons then go)."""
+    await session.execute(
+        update(Alert)
+        .where(Alert.client_id == client_id, Alert.closed_at.is_(None))
+        .values(closed_at=now)
+    )
+
+
+async def forget_consents(session: AsyncSession, *, user_id: int) -> None:
+    """Her consent decisions go with her account."""
+    await session.execute(delete(Consent).where(Consent.user_id == user_id))
+
+
 async def add_erasure(
     session: AsyncSession, *, client_id: int | None, telegram_id: int, now: datetime
 ) -> Erasure:
@@ -110,6 +124,7 @@ async def clear_messages_about(
     """Messages to staff that name her (her alerts, the erasure notice): unsent ones are
     dropped, sent ones keep only their bookkeeping."""
     ids: list[int] = []
+    prefixes = [dedupe_prefix]
     if client_id is not None:
         result = await session.execute(
             select(AlertDelivery.outbox_id)
@@ -117,10 +132,13 @@ async def clear_messages_about(
             .where(Alert.client_id == client_id, AlertDelivery.outbox_id.is_not(None))
         )
         ids += [row[0] for row in result]
-    result = await session.execute(
-        select(OutboxMessage.id).where(OutboxMessage.dedupe_key.like(dedupe_prefix + "%"))
-    )
-    ids += [row[0] for row in result]
+        alerts = await session.execute(select(Alert.id).where(Alert.client_id == client_id))
+        prefixes += [f"claimed:{alert_id}:" for (alert_id,) in alerts]  # "… ditangani oleh"
+    for prefix in prefixes:
+        result = await session.execute(
+            select(OutboxMessage.id).where(OutboxMessage.dedupe_key.like(prefix + "%"))
+        )
+        ids += [row[0] for row in result]
     await _blank(session, ids)
 
 

@@ -11,14 +11,18 @@ from sqlalchemy import select
 from bot.chat.actions import StepAnswer
 from bot.storage.db import Database
 from bot.storage.models import (
+    Alert,
     BusinessReport,
     Client,
+    Consent,
     Conversation,
     Erasure,
     OutboxMessage,
+    StaffRole,
     User,
 )
 from conversations.data_rights import ERASE
+from handlers.alerts import escalation_job
 from handlers.checkins import checkin_job
 from handlers.data_rights import draft_expiry_job, retention_job
 from tests.e2e.dialogs import (
@@ -255,3 +259,29 @@ async def test_abandoned_registration_drafts_with_a_nik_expire_after_7_days(
     async with db.transaction() as session:
         assert await session.get(Conversation, siti.id) is None
         assert await session.get(Conversation, budi.id) is not None
+
+
+async def test_withdrawn_consent_stops_escalations_and_erasure_closes_her_alerts(
+    harness: Harness, db: Database
+) -> None:
+    ani = await staff_member(harness, db)
+    boss = await staff_member(
+        harness, db, role=StaffRole.ADMIN, first_name="Pak Budi", full_name="Budi", regions=()
+    )
+    siti = await invited_client(harness, db)
+    before = len(ani.messages)
+    await file_report(siti, status_index=2)  # the business stopped: an alert
+    assert any("Usaha berhenti" in m.text for m in ani.messages[before:])
+    await siti.send("/privasi")
+    await siti.press("✋ Tarik persetujuan")
+    await siti.press("✋ Ya, tarik persetujuan")
+    start = len(boss.messages)
+    harness.clock.advance(timedelta(hours=49))
+    await harness.run_job(escalation_job)
+    assert boss.messages[start:] == []
+    await siti.send("/hapus")
+    await siti.press(YES_ERASE)
+    async with db.transaction() as session:
+        [alert] = (await session.execute(select(Alert))).scalars()
+        assert alert.closed_at is not None
+        assert (await session.execute(select(Consent))).first() is None

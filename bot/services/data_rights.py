@@ -279,7 +279,7 @@ async def _tell_caseworkers(
                 "🗑️ <b>Data klien dihapus atas permintaannya</b>\n"
                 "Klien: {name}\nWilayah: {region}\n"
                 "Data pribadinya sudah dihapus. Laporan usahanya disimpan tanpa nama, "
-                "hanya untuk statistik. Pesan ini juga akan dikosongkan."
+                "hanya untuk statistik. Mohon hapus juga catatan pribadi Anda tentang dia."
             ).format(name=escape(client.full_name), region=escape(where))
             purpose = "erasure"
         queued = await outbox.enqueue(

@@ -73,11 +73,15 @@ class Liveness:
                 leading = await processes.hold_lease(
                     session, name=LEADER, holder=self.process_id, now=now, ttl=LEASE_TTL
                 )
-        except Exception as error:  # the database is away: a leader that cannot renew steps down
+        except Exception as error:
+            # The database is away. A leader keeps leading: its poller holds what Telegram
+            # hands over (unconfirmed) and tells people to wait. If only this process lost the
+            # database, another takes the lease after it lapses, and this one steps down at its
+            # first beat that gets through (whatever it held is stored then, by id, once).
             if not self._failing:
                 log.warning("heartbeat failed (%s); trying again", type(error).__name__)
             self._failing = True
-            leading = False
+            return
         else:
             if self._failing:
                 log.info("heartbeat back")

@@ -23,7 +23,7 @@ from bot.services import data_rights
 from bot.services.data_rights import Export
 from bot.services_container import AppServices
 from conversations import data_rights as flows
-from conversations import onboarding
+from conversations import client_invite, onboarding
 from conversations.engine import repeat
 from handlers.features import Command, Courier, Feature, PeriodicJob
 
@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 RETENTION_TICK = timedelta(hours=1)
 DRAFT_TICK = timedelta(hours=1)
 SHOWN_REPORTS = 10  # in the message; the file has them all
+# Self-registration, and a caseworker's invitation of a client: both ask for a NIK.
+DRAFTS_WITH_NIK = (onboarding.FLOW.name, client_invite.FLOW.name)
 NO_DATA = N_("Tidak ada data Anda yang tersimpan. Ketik /start untuk mendaftar.")
 
 
@@ -143,10 +145,11 @@ async def retention_job(services: AppServices, _courier: Courier) -> int:
 
 
 async def draft_expiry_job(services: AppServices, _courier: Courier) -> int:
-    """Registration drafts holding a NIK, abandoned for 7 days, are deleted."""
+    """Registration (and client invitation) drafts holding a NIK, abandoned for 7 days, are
+    deleted."""
     async with services.db.transaction() as session:
         expired = await data_rights.expire_drafts(
-            session, flows=(onboarding.FLOW.name,), now=services.clock.now()
+            session, flows=DRAFTS_WITH_NIK, now=services.clock.now()
         )
     if expired:
         log.info("abandoned registration drafts deleted: %d", expired)

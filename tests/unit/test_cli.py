@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -106,6 +108,7 @@ def test_every_command_has_help(tmp_path: Path) -> None:
         ["run", "--help"],
         ["db", "upgrade", "--help"],
         ["clients", "invite", "--help"],
+        ["keys", "rotate", "--help"],
         ["sandbox", "--help"],
     ):
         result = berdaya(*args, env={}, cwd=tmp_path)
@@ -176,3 +179,48 @@ def test_the_staff_commands_have_help(tmp_path: Path) -> None:
     for args in (["staff", "--help"], ["staff", "add", "--help"], ["upt", "add", "--help"]):
         result = berdaya(*args, env={}, cwd=tmp_path)
         assert result.returncode == 0 and "usage: berdaya" in result.stdout
+
+
+def test_keys_new_prints_a_fresh_random_key(tmp_path: Path) -> None:
+    keys = [berdaya("keys", "new", env={}, cwd=tmp_path).stdout.strip() for _ in range(2)]
+    assert len(set(keys)) == 2 and all(len(base64.b64decode(k)) == 32 for k in keys)
+
+
+def test_a_sqlite_key_file_is_made_once_and_rotation_moves_to_a_new_key(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'b.db'}"}
+    made = berdaya("db", "upgrade", env=env, cwd=tmp_path)
+    assert made.returncode == 0 and "Generated the data keys of b.db" in made.stderr
+    assert stat.S_IMODE((tmp_path / "b.db").stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "b.db.keys").stat().st_mode) == 0o600
+    add = ["staff", "add", "--telegram-id", "4242", "--role", "admin", "--name", "Ani Pendamping"]
+    assert berdaya(*add, env=env, cwd=tmp_path).returncode == 0
+    rotated = berdaya("keys", "rotate", "--new-key", env=env, cwd=tmp_path)
+    assert rotated.returncode == 0, rotated.stderr
+    assert "staff: 1 rows re-encrypted" in rotated.stdout
+    assert "Generated" not in rotated.stderr
+    keys_line = next(
+        line
+        for line in (tmp_path / "b.db.keys").read_text().splitlines()
+        if line.startswith("BERDAYA_DATA_KEYS=")
+    )
+    assert keys_line.count(",") == 1  # the new key first, the old one after it
+    again = berdaya("keys", "rotate", env=env, cwd=tmp_path)
+    assert "already under the current key" in again.stdout
+    known = berdaya(
+        "staff", "add", "--telegram-id", "4242", "--role", "admin", env=env, cwd=tmp_path
+    )
+    assert "Ani Pendamping (admin)" in known.stdout  # read back under the new key
+
+
+def test_a_new_key_goes_into_the_setting_when_keys_are_configured(tmp_path: Path) -> None:
+    key = base64.b64encode(b"K" * 32).decode()  # fake
+    env = {
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'b.db'}",
+        "BERDAYA_DATA_KEYS": key,
+        "BERDAYA_HMAC_KEY": key,
+    }
+    result = berdaya("keys", "rotate", "--new-key", env=env, cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.startswith("berdaya: --new-key:")
+    assert key not in result.stderr
+    assert berdaya("keys", "rotate", env=env, cwd=tmp_path).returncode == 0
+    assert not (tmp_path / "b.db.keys").exists()  # configured keys: no key file

@@ -22,8 +22,8 @@ from bot.i18n import N_
 from bot.services import data_rights
 from bot.services.data_rights import Export
 from bot.services_container import AppServices
-from conversations import data_rights as flows
 from conversations import client_invite, onboarding
+from conversations import data_rights as flows
 from conversations.engine import repeat
 from handlers.features import Command, Courier, Feature, PeriodicJob
 

@@ -285,3 +285,14 @@ async def test_withdrawn_consent_stops_escalations_and_erasure_closes_her_alerts
         [alert] = (await session.execute(select(Alert))).scalars()
         assert alert.closed_at is not None
         assert (await session.execute(select(Consent))).first() is None
+
+
+async def test_dataku_speaks_her_language(harness: Harness, db: Database) -> None:
+    siti = await invited_client(harness, db, language_code="en", language_button="English")
+    replies = await siti.send("/dataku")
+    assert "Your data in Berdaya" in replies[0].text
+    assert "Name: Siti Rahayu" in replies[0].text and "Business reports: 0" in replies[0].text
+    assert replies[-1].caption == "📎 A copy of your data (JSON)"
+    replies = await siti.send("/hapus")
+    assert "Erase your data?" in replies[-1].text
+    assert replies[-1].button_labels == ["🗑️ Yes, erase my data", "↩️ Never mind"]

@@ -158,8 +158,9 @@ async def test_sigterm_under_load_stops_within_10_seconds_and_the_rest_waits_in_
         await asyncio.wait_for(bot.wait(), 15)
         took = time.monotonic() - asked
         assert bot.returncode == 0
-    assert took <= 10, took
     left = await _statuses(db)
+    print(f"SIGTERM under load: stopped in {took:.1f} s with {left} in the inbox")
+    assert took <= 10, took
     assert left.get("pending", 0) > 0  # stopped with work left, which stays in the inbox
     async with bot_process(emulator, database_url, log):
         deadline = time.monotonic() + 120

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import io
+import logging
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import pytest
 
 from berdaya_sandbox.emulator import ApiCall, BotApiEmulator
 from bot.clock import FakeClock
+from bot.logging_setup import configure_logging
 from tests.harness import Harness
 
 
@@ -57,3 +60,23 @@ def _asks_about_an_unopened_chat(call: ApiCall) -> bool:
     that does not fail the same way; she gets her menu at her first message."""
     scoped = call.method in ("setMyCommands", "deleteMyCommands")
     return scoped and call.description == "Bad Request: chat not found"
+
+
+@pytest.fixture
+def log_lines() -> Iterator[Callable[[], str]]:
+    """The log as the bot writes it (configure_logging, at its most verbose: DEBUG): a function
+    returning what has been written so far."""
+    root = logging.getLogger()
+    loggers = [logging.getLogger(name) for name in list(logging.root.manager.loggerDict)]
+    saved_handlers, saved_level = root.handlers[:], root.level
+    saved_levels = [(logger, logger.level) for logger in loggers]
+    configure_logging(logging.DEBUG)
+    written = io.StringIO()
+    for handler in root.handlers:
+        assert isinstance(handler, logging.StreamHandler)
+        handler.setStream(written)
+    yield written.getvalue
+    root.handlers[:] = saved_handlers
+    root.setLevel(saved_level)
+    for logger, level in saved_levels:
+        logger.setLevel(level)

@@ -5,16 +5,13 @@ check and her save is answered like any taken NIK."""
 from __future__ import annotations
 
 import asyncio
-import io
-import logging
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.logging_setup import configure_logging
 from bot.storage import clients
 from bot.storage.db import Database
 from tests.e2e.dialogs import NIK_SITI, register_herself
@@ -40,26 +37,6 @@ async def _stored_bytes(database_url: str) -> bytes:
     out, _ = await dump.communicate()
     assert dump.returncode == 0 and b"CREATE TABLE public.clients" in out
     return out
-
-
-@pytest.fixture
-def log_lines() -> Iterator[Callable[[], str]]:
-    """The log as the bot writes it (configure_logging, at its most verbose: DEBUG): a function
-    returning what has been written so far."""
-    root = logging.getLogger()
-    loggers = [logging.getLogger(name) for name in list(logging.root.manager.loggerDict)]
-    saved_handlers, saved_level = root.handlers[:], root.level
-    saved_levels = [(logger, logger.level) for logger in loggers]
-    configure_logging(logging.DEBUG)
-    written = io.StringIO()
-    for handler in root.handlers:
-        assert isinstance(handler, logging.StreamHandler)
-        handler.setStream(written)
-    yield written.getvalue
-    root.handlers[:] = saved_handlers
-    root.setLevel(saved_level)
-    for logger, level in saved_levels:
-        logger.setLevel(level)
 
 
 async def test_a_registration_leaves_no_name_nik_or_typed_text_in_the_database_or_logs(

@@ -4,12 +4,13 @@ and nothing the person said or is."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import pytest
 
 from bot.log_context import UpdateContextFilter
 from bot.storage.db import Database
-from tests.e2e.dialogs import NIK_SITI, invited_client
+from tests.e2e.dialogs import NIK_SITI, file_report, invited_client, staff_member
 from tests.harness import Harness
 
 
@@ -30,3 +31,36 @@ async def test_a_failed_reply_is_logged_with_its_update_flow_and_step_only(
     everything = "\n".join(f"{r.getMessage()} {getattr(r, 'turn', '')}" for r in caplog.records)
     for private in ("omzet 3jt", "Siti", NIK_SITI):
         assert private not in everything
+
+
+async def test_a_relayed_conversation_leaves_no_text_or_name_in_the_log(
+    harness: Harness, db: Database, log_lines: Callable[[], str]
+) -> None:
+    siti = await invited_client(harness, db, full_name="Siti Rahayu")
+    ani = await staff_member(harness, db)
+    await file_report(siti, status_index=3, income="0")  # closed: her caseworker is alerted
+    alert = ani.last
+    await ani.press("🙋 Saya tangani", alert)
+    await ani.press("💬 Balas", alert)
+    await ani.send("Selamat siang Bu Siti, usahanya kenapa tutup?")
+    await siti.send("Mesin jahit saya rusak, nomor saya 081234567890")
+    assert "Mesin jahit saya rusak" in ani.last.text  # relayed
+    await ani.press("⏹️ Selesai membalas")
+    await ani.press("✅ Selesai", alert)
+    await ani.send("Dikunjungi; mesin diperbaiki.")
+    harness.emulator.fail_next("sendMessage", error_code=502, description="Bad Gateway")
+    update_id = await siti.user.send("Terima kasih Bu Ani Pendamping")
+    await harness.processed(update_id)
+    said = log_lines()
+    assert f"[u={update_id}" in said and "Retry" in said  # the bot's own handler wrote it
+    for private in (
+        "usahanya kenapa tutup",
+        "Mesin jahit",
+        "081234567890",
+        "Dikunjungi",
+        "Siti Rahayu",
+        "Rahayu",
+        "Ani Pendamping",
+        NIK_SITI,
+    ):
+        assert private not in said, private

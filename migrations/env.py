@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 from bot.config import Settings, SettingsError
 from bot.storage.crypto import Keys
 from bot.storage.db import Database, database_keys
+from bot.storage.migrate import sqlite_pragma
 from bot.storage.models import Base
 
 config = context.config
@@ -44,6 +45,8 @@ async def _run_async() -> None:
     db = Database(url, keys=_configured_keys(url))
     try:
         async with db.engine.connect() as connection:
+            if db.is_sqlite:  # see upgrade_to_head: a table copy's DROP must not cascade
+                await connection.run_sync(sqlite_pragma, "PRAGMA foreign_keys=OFF")
             await connection.run_sync(_do_run)
             await connection.commit()
     finally:

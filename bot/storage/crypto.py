@@ -74,8 +74,8 @@ def key_id(key: bytes) -> str:
 class Keys:
     """The data keys (the first encrypts, every one decrypts) and the lookup-hash key."""
 
-    data: tuple[bytes, ...]
-    lookup: bytes
+    data: tuple[bytes, ...] = field(repr=False)
+    lookup: bytes = field(repr=False)
     _by_id: dict[str, AESGCM] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

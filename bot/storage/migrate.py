@@ -49,7 +49,7 @@ async def upgrade_to_head(db: Database) -> None:
     # DROP would first delete (ON DELETE CASCADE) every row that refers to it. They are off
     # while migrating (the pragma works outside a transaction only) and checked afterwards.
     async with db.engine.connect() as connection:
-        await connection.run_sync(_sqlite_pragma, "PRAGMA foreign_keys=OFF")
+        await connection.run_sync(sqlite_pragma, "PRAGMA foreign_keys=OFF")
         try:
             async with connection.begin():
                 await connection.run_sync(_upgrade)
@@ -58,10 +58,10 @@ async def upgrade_to_head(db: Database) -> None:
                 raise RuntimeError("a migration left rows that refer to missing rows")
             await connection.commit()
         finally:
-            await connection.run_sync(_sqlite_pragma, "PRAGMA foreign_keys=ON")
+            await connection.run_sync(sqlite_pragma, "PRAGMA foreign_keys=ON")
 
 
-def _sqlite_pragma(connection: Connection, pragma: str) -> None:
+def sqlite_pragma(connection: Connection, pragma: str) -> None:
     """Run a pragma on the driver connection, outside any transaction."""
     cursor = connection.connection.cursor()
     cursor.execute(pragma)

@@ -20,7 +20,7 @@ from bot.services.registration import RedeemResult, RegistrationForm, Registrati
 from bot.storage import clients, rekey
 from bot.storage.crypto import Keys, KeysError
 from bot.storage.db import Database
-from bot.storage.migrate import alembic_config, upgrade_to_head
+from bot.storage.migrate import alembic_config, sqlite_pragma, upgrade_to_head
 from bot.storage.models import Client, Conversation, Invitation, OutboxMessage
 from tests.conftest import PG_URL
 from tests.keys import OLD_TEST_DATA_KEY, TEST_DATA_KEY, TEST_HMAC_KEY, TEST_KEYS
@@ -290,5 +290,21 @@ async def test_migration_0006_encrypts_rows_written_before_it(empty_url: str) ->
             )
             assert linked.result is RedeemResult.LINKED  # a code handed out before still works
             assert (await session.execute(select(Invitation))).scalar_one().used_at == NOW
+        async with db.engine.connect() as conn:  # and back: plaintext again, nothing lost
+            if db.is_sqlite:
+                await conn.run_sync(sqlite_pragma, "PRAGMA foreign_keys=OFF")
+            async with conn.begin():
+                await conn.run_sync(_down_to("0005"))  # type: ignore[arg-type]
+        assert await _raw(db, "SELECT full_name, nik, phone FROM clients") == [(NAME, NIK, PHONE)]
+        assert await _raw(db, "SELECT COUNT(*) FROM business_reports") == [(1,)]
     finally:
         await db.dispose()
+
+
+def _down_to(revision: str) -> object:
+    def run(connection: Connection) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+    return run

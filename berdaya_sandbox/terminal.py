@@ -67,10 +67,14 @@ def _start_real_bot(db_path: Path) -> StartBot:
 
         config = importlib.import_module("bot.config")
         runtime = importlib.import_module("bot.runtime")
+        crypto = importlib.import_module("bot.storage.crypto")
         settings = config.Settings(
             telegram_bot_token=SecretStr(token),
             telegram_api_url=api_url,
             database_url=f"sqlite+aiosqlite:///{db_path}",
+            # A fresh database each time: throw-away keys, no key file, no warning in the chat.
+            data_keys=(SecretStr(crypto.new_key()),),
+            hmac_key=SecretStr(crypto.new_key()),
         )
         running: AsyncStopper = await runtime.start_bot(settings)
         return running

@@ -45,6 +45,7 @@ class Summary:
     processes: int = 0
     kinds: Counter[str] = field(default_factory=Counter)
     findings: list[str] = field(default_factory=list)
+    log_lines: int = 0
 
     @property
     def per_second(self) -> float:
@@ -108,6 +109,7 @@ async def walk_here(
                 seconds=run.seconds,
                 kinds=dict(run.kinds),
                 findings=run.findings,
+                log_lines=run.log_lines,
             )
         except FuzzFailed as failed:
             result["findings"] = [str(failed)]
@@ -169,6 +171,7 @@ def run_parallel(
         summary.updates += result["updates"]
         summary.walking = max(summary.walking, result["seconds"])
         summary.kinds.update(result["kinds"])
+        summary.log_lines += result.get("log_lines", 0)
         summary.findings += result["findings"]
     summary.seconds = time.perf_counter() - started
     return summary
@@ -208,6 +211,7 @@ def main() -> int:
         f"{summary.updates} updates in {summary.seconds:.1f} s "
         f"({summary.per_second:.0f} updates/s while walking, {summary.processes} processes)"
     )
+    print(f"log lines checked for personal data: {summary.log_lines}")
     print("kinds: " + ", ".join(f"{k} {n}" for k, n in summary.kinds.most_common()))
     distinct = Counter(finding.split("\n", 1)[0] for finding in summary.findings)
     print(f"findings: {len(summary.findings)} ({len(distinct)} distinct)")

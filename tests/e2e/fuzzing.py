@@ -38,7 +38,7 @@ from berdaya_sandbox.emulator import ApiCall, SentMessage
 from bot.chat.callbacks import CallbackData
 from bot.log_context import UpdateContextFilter
 from bot.logging_setup import RedactingFormatter
-from bot.services import accounts
+from bot.services import accounts, staff
 from bot.storage.db import Database
 from bot.storage.models import Alert, AlertKind, Client, ClientStatus, Staff, StaffRole
 from handlers import all_features
@@ -203,6 +203,7 @@ class FuzzRun:
     seconds: float = 0.0
     kinds: Counter[str] = field(default_factory=Counter)
     findings: list[str] = field(default_factory=list)
+    log_lines: int = 0  # what the personal-data check read
 
     @property
     def per_second(self) -> float:
@@ -284,6 +285,7 @@ class Fuzzer:
         self.secrets: set[str] = set()
         self._budget = 0
         self._refused: list[str] = []
+        self._replaced = 0
         self._serial = 0
         # A few updates in flight at once: enough to keep the bot's workers busy; more only
         # makes the database's writers queue longer (SQLite has one).
@@ -379,6 +381,7 @@ class Fuzzer:
 
     async def _walk_one(self, walker: Walker) -> None:
         while self._budget > 0:
+            await self._restore(walker)
             await _put_at(
                 self.db,
                 walker.person,
@@ -393,6 +396,36 @@ class Fuzzer:
                 self._budget -= 1
                 async with self._in_flight:
                     await self._act(walker)
+
+    async def _restore(self, walker: Walker) -> None:
+        """Putting someone back at a step is artificial, so first make her again who the step
+        needs: a walk may have erased her data or withdrawn her consent (/hapus, /privasi),
+        or a forged press may have demoted or deactivated an administrator. A person who no
+        longer fits is replaced by a new one."""
+        persona = EXAMPLES[walker.flow].persona
+        telegram_id, now = walker.person.id, self.harness.clock.now()
+        async with self.db.transaction() as session:
+            profile = await accounts.find_profile(session, telegram_id=telegram_id)
+            if persona == "newcomer":
+                if walker.state in ("lang", "consent"):
+                    fits = profile is None
+                else:
+                    fits = profile is not None and not profile.registered
+                    if fits and profile is not None and not profile.consent_active:
+                        await accounts.record_consent(
+                            session, telegram_id=telegram_id, language="id", now=now
+                        )
+            elif persona == "client":
+                fits = profile is not None and profile.registered and profile.consent_active
+            else:
+                member = await staff.find_staff(
+                    session, telegram_id=telegram_id, include_inactive=True
+                )
+                fits = member is not None and member.active and member.role is StaffRole.ADMIN
+        if not fits:
+            self._replaced += 1
+            fresh = await self.walker(walker.flow, walker.state, 1000 + self._replaced)
+            walker.person, walker.draft, walker.secrets = fresh.person, fresh.draft, fresh.secrets
 
     async def _act(self, walker: Walker) -> None:
         person = walker.person
@@ -412,6 +445,8 @@ class Fuzzer:
             self._found(walker, where, "a pressed button got no answer")
         for message in replies:
             shown = message.text if message.has_text else (message.caption or "")
+            if shown.startswith("⚠️"):
+                continue  # a notice for administrators, which names the kind of error
             leak = _LEAKS.search(shown) or _UPDATE_ID.search(shown)
             if leak:
                 self._found(walker, where, f"a reply shows {leak.group(0)!r}")
@@ -555,4 +590,5 @@ async def fuzz(
         ]
         run = await fuzzer.walk(walkers, updates)
     fuzzer.check_logs(watch)
+    run.log_lines = len(watch.lines)
     return run

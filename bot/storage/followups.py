@@ -197,9 +197,9 @@ async def needing_followup(
                 silent,
             ),
         )
-        .order_by(Client.full_name, Client.id)
     )
-    return list(result.all())
+    # By name, sorted here: names are encrypted at rest, the database cannot order them.
+    return sorted(result.all(), key=lambda row: (row[1].casefold(), row[1], row[0]))
 
 
 # -- what a daily digest reads ---------------------------------------------------------------

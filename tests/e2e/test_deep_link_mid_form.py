@@ -12,8 +12,11 @@ from bot.storage.db import Database
 from bot.storage.models import Client, ClientStatus
 from tests.e2e.dialogs import NIK_SARI, NIK_SITI
 from tests.harness import Harness, Person
+from tests.keys import TEST_KEYS
 
 OFFER = "Anda membuka tautan undangan, padahal isian pendaftaran Anda belum selesai."
+
+SARI_HASH = TEST_KEYS.lookup_hash("nik", NIK_SARI)  # the NIK itself is encrypted
 
 
 async def _invitation(harness: Harness, db: Database) -> str:
@@ -64,7 +67,9 @@ async def test_continuing_the_form_keeps_every_answer(harness: Harness, db: Data
     assert "Dewi Lestari" in summary.text and NIK_SARI in summary.text
     await dewi.press(summary.button_labels[0])  # Simpan
     async with db.transaction() as session:
-        client = (await session.execute(select(Client).where(Client.nik == NIK_SARI))).scalar_one()
+        client = (
+            await session.execute(select(Client).where(Client.nik_hash == SARI_HASH))
+        ).scalar_one()
         assert client.status == ClientStatus.PENDING.value
 
 
@@ -80,7 +85,7 @@ async def test_starting_again_with_the_code_links_the_invited_record(
     assert "Dewi Lestari" in text and "terhubung" in text
     assert "📋 Lapor keadaan usaha" in reply[-1].button_labels
     async with db.transaction() as session:
-        nobody = (await session.execute(select(Client).where(Client.nik == NIK_SARI))).first()
+        nobody = (await session.execute(select(Client).where(Client.nik_hash == SARI_HASH))).first()
     assert nobody is None  # the half-filled form was dropped, as she chose
 
 

@@ -21,6 +21,7 @@ import hmac
 import json
 import logging
 import os
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ _NONCE_BYTES = 12
 DATA_KEYS_VARIABLE = "BERDAYA_DATA_KEYS"
 HMAC_KEY_VARIABLE = "BERDAYA_HMAC_KEY"
 _DIALECT_ATTRIBUTE = "berdaya_keys"
+_KEY_ID = re.compile(r"[0-9a-f]{8}")
 
 
 class KeysError(Exception):
@@ -114,10 +116,12 @@ class Keys:
         """The value behind a stored ciphertext."""
         kid, sep, token = stored.partition(":")
         cipher = self._by_id.get(kid)
-        if not sep or cipher is None:
+        if cipher is None:
+            if not sep or not _KEY_ID.fullmatch(kid):  # plaintext: quote none of it
+                raise KeysError("a stored value is not encrypted (was migration 0006 run?)")
             raise KeysError(
-                f"a stored value is encrypted with key {kid[:8]!r}, which is not among "
-                f"{DATA_KEYS_VARIABLE} (or it is not encrypted at all)"
+                f"a stored value is encrypted with key {kid}, which is not among "
+                f"{DATA_KEYS_VARIABLE} (a lost key file, or a key removed too early?)"
             )
         try:
             blob = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))

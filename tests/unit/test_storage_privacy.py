@@ -88,6 +88,9 @@ def test_a_value_is_encrypted_under_the_first_key_and_any_configured_key_opens_i
     with pytest.raises(KeysError) as caught:
         Keys.from_text([KEY_B], KEY_H).decrypt(sealed)
     assert NAME not in str(caught.value) and "BERDAYA_DATA_KEYS" in str(caught.value)
+    with pytest.raises(KeysError, match="not encrypted") as caught:
+        old.decrypt("Sulastri: Wibowo")  # plaintext, as before migration 0006
+    assert "Sulastri" not in str(caught.value)
     kid, _, token = sealed.partition(":")
     tampered = f"{kid}:{'A' if token[0] != 'A' else 'B'}{token[1:]}"
     with pytest.raises(KeysError):

@@ -68,6 +68,7 @@ def _conditions(
     return (
         area if area is not None else true(),
         _filter_condition(which, silent_before=silent_before),
+        Client.status != ClientStatus.ERASED.value,  # kept only for statistics (/hapus)
     )
 
 

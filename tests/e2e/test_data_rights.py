@@ -9,6 +9,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.chat.actions import StepAnswer
+from bot.storage import caseload as caseload_repo
+from bot.storage.caseload import ClientFilter
 from bot.storage.db import Database
 from bot.storage.models import (
     Alert,
@@ -189,6 +191,14 @@ async def test_hapus_erases_tells_the_caseworker_and_the_job_finishes_it(
         ).first() is None
         [report] = (await session.execute(select(BusinessReport))).scalars()
         assert report.monthly_income == 3_000_000  # kept, anonymised, for statistics
+    async with db.transaction() as session:
+        # an erased client is no longer in any caseload
+        assert (
+            await caseload_repo.count_clients(
+                session, area=None, which=ClientFilter.ALL, silent_before=harness.clock.now()
+            )
+            == 0
+        )
     assert await harness.run_job(retention_job) == 0  # her last replies get a day first
     harness.clock.advance(timedelta(hours=25))
     assert await harness.run_job(retention_job) == 1

@@ -30,6 +30,12 @@ from bot.storage.models import (
 SLOW_STATUSES = (BusinessStatus.PAUSED.value, BusinessStatus.CLOSED.value)
 
 
+def still_processed() -> ColumnElement[bool]:
+    """SQL condition on Client: not erased, and no withdrawn consent (/privasi, /hapus)."""
+    withdrawn = exists().where(User.id == Client.user_id, User.consent_active.is_(False))
+    return and_(Client.status != ClientStatus.ERASED.value, ~withdrawn)
+
+
 # -- schedules -------------------------------------------------------------------------------
 
 
@@ -219,6 +225,7 @@ async def reports_between(
         .join(Client, Client.id == BusinessReport.client_id)
         .where(
             in_areas(region_codes, upt_ids),
+            still_processed(),
             BusinessReport.created_at >= since,
             BusinessReport.created_at < until,
         )
@@ -236,6 +243,7 @@ async def open_alerts(
         .join(Client, Client.id == Alert.client_id)
         .where(
             in_areas(region_codes, upt_ids),
+            still_processed(),
             Alert.closed_at.is_(None),
             or_(Alert.claimed_by_staff_id.is_(None), Alert.claimed_by_staff_id == staff_id),
         )
@@ -261,6 +269,7 @@ async def overdue_checkins(
         .join(Client, Client.id == CheckIn.client_id)
         .where(
             in_areas(region_codes, upt_ids),
+            still_processed(),
             or_(
                 and_(
                     CheckIn.status == CheckInStatus.MISSED.value,

@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.chat.actions import StepAnswer
+from bot.services import digests, staff
 from bot.storage import caseload as caseload_repo
 from bot.storage.caseload import ClientFilter
 from bot.storage.db import Database
@@ -30,9 +31,11 @@ from handlers.data_rights import draft_expiry_job, retention_job
 from tests.e2e.dialogs import (
     NIK_SARI,
     NIK_SITI,
+    client_row,
     file_report,
     invited_client,
     register_herself,
+    report_row,
     staff_member,
 )
 from tests.harness import Harness, Person
@@ -306,3 +309,40 @@ async def test_dataku_speaks_her_language(harness: Harness, db: Database) -> Non
     replies = await siti.send("/hapus")
     assert "Erase your data?" in replies[-1].text
     assert replies[-1].button_labels == ["🗑️ Yes, erase my data", "↩️ Never mind"]
+
+
+async def test_the_daily_digest_leaves_out_withdrawn_and_erased_clients(
+    harness: Harness, db: Database
+) -> None:
+    now = harness.clock.now()
+    async with db.transaction() as session:
+        member = await staff.add_staff(
+            session,
+            telegram_id=7001,
+            role=StaffRole.CASEWORKER,
+            full_name="Ani",
+            now=now,
+            region_codes=("3522",),
+        )
+        ani = await staff.profile_of(session, member)
+    yesterday = now - timedelta(hours=12)
+    ids = {}
+    for name, consent, telegram_id in (("Siti", True, 11), ("Dewi", False, 12), ("Rina", True, 13)):
+        ids[name] = await client_row(
+            db,
+            full_name=name,
+            at=now - timedelta(days=90),
+            telegram_id=telegram_id,
+            consent=consent,
+        )
+        await report_row(db, client_id=ids[name], status="closed", at=yesterday)
+    async with db.transaction() as session:
+        rina = await session.get(Client, ids["Rina"])
+        assert rina is not None
+        rina.status = "erased"  # as /hapus leaves her
+    async with db.transaction() as session:
+        digest = await digests.build_digest(
+            session, profile=ani, since=now - timedelta(days=1), until=now, now=now
+        )
+    assert digest.report_count == 1
+    assert [name for name, _status in digest.notable] == ["Siti"]

@@ -15,7 +15,6 @@ from typing import Any
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ContextTypes,
@@ -28,6 +27,7 @@ from bot.intake import Intake
 from bot.jobs import IDLE_TICK_SECONDS, close_idle_flows
 from bot.liveness import Liveness
 from bot.outbox_sender import OutboxSender
+from bot.pacer import Pacer
 from bot.polling import Poller
 from bot.services import staff
 from bot.services_container import AppServices
@@ -100,11 +100,9 @@ def build_application(
         .write_timeout(settings.api_timeout_seconds)
         .pool_timeout(settings.api_timeout_seconds)
         .updater(None)  # the Poller below fills the inbox instead of PTB's update queue
-        # A 429 is not retried inside the limiter: the outbox honours retry_after for that
-        # message alone, so one throttled chat does not hold up the others' replies.
-        .rate_limiter(
-            AIORateLimiter(overall_max_rate=settings.rate_limit_per_second, max_retries=0)
-        )
+        # Replies first, then alerts, then bulk; about 1/s per chat; a 429 holds only its chat
+        # (the outbox honours retry_after for that message alone).
+        .rate_limiter(Pacer(settings.rate_limit_per_second))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()

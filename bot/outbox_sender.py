@@ -8,13 +8,20 @@ check-ins, digests). What cannot be sent now stays in the outbox under the retry
 |-----------------------------------------|------------------------------------------------|
 | 429 with retry_after                    | wait exactly that long, then again             |
 | 5xx, a timeout, a dropped connection    | again after 1, 2, 4 … 300 s, for up to 24 h    |
-| 403 (blocked, or never started)         | blocked; the person is marked                  |
+| 403 (never opened the bot, or blocked it)| waits for her next update (up to 30 days);     |
+|                                         | bulk messages are dropped (blocked)            |
 | 400 "message is not modified" on an edit| done: the message already shows it             |
 | any other 400                           | failed: the same request cannot succeed        |
 | still failing after 24 h                | expired; administrators are told (no content)  |
 
-Each chat's messages go out in the order they were queued: a message waiting for a retry holds
-back the ones queued after it for the same chat.
+Each chat's messages go out in the order they were queued: a message waiting for a retry (or for
+the person) holds back the ones queued after it for the same chat.
+
+**A claim covers one message, the one being sent now.** A chat's next message is claimed in the
+same write that records the previous one's outcome, so after a crash only the messages that
+were on the wire are claimed, and only they can reach the person twice. A claim is released as
+soon as its claimer's heartbeat is stale (`processes`, 6 s), and in any case once it is older
+than any single send can take (`stale_after`: a write that failed after the send).
 """
 
 from __future__ import annotations
@@ -26,22 +33,29 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from telegram import Bot, InputFile
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import ExtBot
 
 from bot.chat.messages import Message, buttons_from_json
+from bot.clock import Clock, SystemClock
 from bot.i18n import translator
+from bot.pacer import lane
 from bot.render import inline_keyboard, reply_markup
 from bot.services import accounts, outbox, staff
 from bot.services_container import AppServices
 from bot.storage import outbox as repo
-from bot.storage.models import OutboxKind, OutboxMessage, OutboxStatus
+from bot.storage.models import OutboxKind, OutboxMessage, OutboxStatus, Priority
 
 log = logging.getLogger(__name__)
-BATCH = 20
+CONCURRENCY = 20  # chats served at once, one message in flight each
 MAX_PER_CALL = 500  # one call of deliver_due sends at most this many, then yields to others
+PER_CHAT_PER_CALL = 10  # a chat's messages sent one after another in one call, at most
 STALE_CLAIM = timedelta(seconds=25)  # longer than any single send may take (its timeouts)
-RETRY_WINDOW = timedelta(hours=24)
+RETRY_WINDOW = timedelta(hours=24)  # from the first failure
+WAIT_WINDOW = timedelta(days=30)  # for a person to open the bot (or unblock it)
+REFRESH_EVERY = timedelta(seconds=60)  # other processes' waiting chats are looked up this often
 MAX_BACKOFF = timedelta(minutes=5)
 EDIT_DONE = ("message is not modified", "message to edit not found", "message can't be edited")
 
@@ -64,7 +78,7 @@ class Retry:
 
 @dataclass(frozen=True)
 class Blocked:
-    """The person blocked the bot, or never opened it."""
+    """The person blocked the bot, or never opened it: her messages wait for her."""
 
 
 @dataclass(frozen=True)
@@ -136,6 +150,7 @@ class _GroupWriter:
                 await repo.mark_many(session, changes=changes)
                 for chat_id in blocked:
                     await accounts.mark_blocked(session, telegram_id=chat_id, now=now)
+                    await repo.hold_chat(session, chat_id=chat_id, now=now)
                 if expired:
                     await self._admins_notice(session, expired, now)
         except BaseException as error:
@@ -154,44 +169,51 @@ class OutboxSender:
     """Sends outbox rows through one Bot, and records what happened to each."""
 
     def __init__(
-        self, services: AppServices, bot: Bot, *, claimer: str, stale_after: timedelta = STALE_CLAIM
+        self,
+        services: AppServices,
+        bot: ExtBot[Any],
+        *,
+        claimer: str,
+        stale_after: timedelta = STALE_CLAIM,
+        wall: Clock | None = None,
     ) -> None:
         self.services = services
         self.stale_after = stale_after
         self.bot = bot
-        self.claimer = claimer
+        self.claimer = claimer  # this process's id, as its heartbeat names it
+        self.wall = wall or SystemClock()  # heartbeats are written with the machines' clock
         self.backlogged: set[int] = set()  # chats with a message waiting for a retry
-        self._backlog_known = False
+        self.waiting: set[int] = set()  # chats with messages waiting for the person
+        self._refreshed_at: datetime | None = None
         self._delivering = asyncio.Lock()
         self._writer = _GroupWriter(services, _tell_admins_of_expired)
 
     async def send_claimed(self, rows: Sequence[OutboxMessage]) -> None:
-        """A turn's replies, claimed in its transaction: send them now, in order.
+        """A turn's replies, the first (of each chat) claimed in its transaction: send them now,
+        in order.
 
-        What cannot be sent now goes back to the outbox under the retry rules, and the rest of
-        the turn's messages wait behind it, so the person reads them in order.
+        Each one's outcome is written (with the claim of the next) before the next is sent, so
+        only the message on the wire can be sent twice. What cannot be sent now stays in the
+        outbox under the retry rules, and the rest of the turn's messages wait behind it.
         """
-        changes: list[dict[str, Any]] = []
-        blocked: set[int] = set()
-        expired = 0
+        stopped: set[int] = set()  # chats whose next rows wait behind a failed one
         for index, row in enumerate(rows):
-            outcome = await self._attempt(row)
-            change, gone = self._change(row, outcome)
-            changes.append(change)
-            expired += gone
-            if isinstance(outcome, Blocked):
-                blocked.add(row.chat_id)
-                changes += [{**change, "id": later.id} for later in rows[index + 1 :]]
-                break
-            if isinstance(outcome, Retry):
-                self.backlogged.add(row.chat_id)
-                waiting = {"status": OutboxStatus.PENDING.value, "claimed_by": None}
-                changes += [
-                    {"id": later.id, "not_before": change["not_before"], **waiting}
-                    for later in rows[index + 1 :]
-                ]
-                break
-        await self._writer.write(changes, blocked, expired)
+            if row.chat_id in stopped:
+                continue
+            later = (r for r in rows[index + 1 :] if r.chat_id == row.chat_id)
+            if not await self._send_one(row, then=next(later, None)):
+                stopped.add(row.chat_id)
+
+    async def wake(self, chat_id: int, session: AsyncSession | None = None) -> None:
+        """The person wrote (or unblocked the bot): what waited for her is due now, in order,
+        ahead of the replies to what she just sent (in `session`, or a transaction of its own)."""
+        self.waiting.discard(chat_id)
+        if session is None:
+            async with self.services.db.transaction() as own:
+                return await self.wake(chat_id, own)
+        if await repo.wake_chat(session, chat_id=chat_id):
+            await accounts.mark_reachable(session, telegram_id=chat_id)
+            self.backlogged.add(chat_id)
 
     async def deliver_due(self) -> int:
         """Send what is due, each chat's messages in order; returns how many were sent.
@@ -204,44 +226,100 @@ class OutboxSender:
             return await self._deliver_due()
 
     async def _deliver_due(self) -> int:
-        sent = 0
-        retried = False
-        while sent < MAX_PER_CALL:
-            now = self.services.clock.now()
-            async with self.services.db.transaction() as session:
-                claimed = await repo.claim_due(
-                    session,
-                    now=now,
-                    limit=BATCH,
-                    stale_after=self.stale_after,
-                    claimer=self.claimer,
-                )
-            if not claimed:
-                break
-            outcomes = await asyncio.gather(*(self._attempt(row) for row in claimed))
-            changes, blocked, expired = [], set(), 0
-            for row, outcome in zip(claimed, outcomes, strict=True):
-                change, gone = self._change(row, outcome)
-                changes.append(change)
-                expired += gone
-                if isinstance(outcome, Sent):
-                    sent += 1
-                elif isinstance(outcome, Blocked):
-                    blocked.add(row.chat_id)
-                retried = retried or isinstance(outcome, Retry)
-            await self._writer.write(changes, blocked, expired)
-            if all(not isinstance(o, Sent) for o in outcomes):
-                break  # everything claimed failed: leave the rest for the next tick
+        now, wall_now = self.services.clock.now(), self.wall.now()
+        async with self.services.db.transaction() as session:
+            released = await repo.release_dead_claims(
+                session, now=now, wall_now=wall_now, stale_after=self.stale_after
+            )
+            expired = await repo.expire_waiting(session, before=now - WAIT_WINDOW)
+        if released or expired:
+            log.info("outbox: %d claims of dead senders released, %d expired", released, expired)
+        sent = failed = 0
+        more = True
+        drains: set[asyncio.Task[tuple[int, bool]]] = set()
+        try:
+            while True:
+                room = CONCURRENCY - len(drains)
+                if more and room and sent < MAX_PER_CALL and failed < CONCURRENCY:
+                    claimed = await self._claim(room)
+                    more = len(claimed) == room
+                    drains |= {asyncio.create_task(self._drain(row)) for row in claimed}
+                if not drains:
+                    break
+                done, drains = await asyncio.wait(drains, return_when=asyncio.FIRST_COMPLETED)
+                for drain in done:
+                    count, gave_up = drain.result()
+                    sent += count
+                    # Transient failures in a row (Telegram unreachable): leave the rest for
+                    # the next tick.
+                    failed = failed + 1 if gave_up and not count else 0
+        finally:
+            if drains:  # a write failed: the others finish, then the error goes up
+                await asyncio.gather(*drains, return_exceptions=True)
         # Which chats still wait can only have changed if some did, or a send failed now (or
-        # nobody has looked since this process started): otherwise spare the query.
-        if retried or self.backlogged or not self._backlog_known:
-            await self._refresh_backlog()
+        # nobody has looked for a while): otherwise spare the query.
+        stale = self._refreshed_at is None or wall_now - self._refreshed_at >= REFRESH_EVERY
+        if failed or self.backlogged or stale or expired:
+            await self._refresh_backlog(wall_now)
         return sent
 
-    async def _refresh_backlog(self) -> None:
+    async def _claim(self, limit: int, chat_id: int | None = None) -> list[OutboxMessage]:
         async with self.services.db.transaction() as session:
-            self.backlogged = await repo.chats_waiting(session)
-        self._backlog_known = True
+            return await repo.claim_due(
+                session,
+                now=self.services.clock.now(),
+                limit=limit,
+                claimer=self.claimer,
+                chat_id=chat_id,
+            )
+
+    async def _drain(self, row: OutboxMessage | None) -> tuple[int, bool]:
+        """Send a chat's messages one after another, each claimed only when the one before it
+        is done; how many were sent, and whether the chat stopped on a transient failure."""
+        sent = 0
+        while row is not None and sent < PER_CHAT_PER_CALL:
+            outcome = await self._attempt(row)
+            if isinstance(outcome, Sent):
+                sent += 1
+            if not await self._record(row, outcome):
+                return sent, isinstance(outcome, Retry)
+            following = await self._claim(1, chat_id=row.chat_id)
+            row = following[0] if following else None
+        return sent, False
+
+    async def _send_one(self, row: OutboxMessage, *, then: OutboxMessage | None) -> bool:
+        """Send one claimed row and record its outcome (claiming `then`, the chat's next row,
+        in the same write when the chat may go on); True when it may."""
+        return await self._record(row, await self._attempt(row), then=then)
+
+    async def _record(
+        self, row: OutboxMessage, outcome: Outcome, *, then: OutboxMessage | None = None
+    ) -> bool:
+        change, expired = self._change(row, outcome)
+        changes = [change]
+        go_on = isinstance(outcome, Sent | Failed)
+        if go_on and then is not None:
+            then.attempts += 1
+            changes.append(
+                {
+                    "id": then.id,
+                    "status": OutboxStatus.SENDING.value,
+                    "claimed_at": self.services.clock.now(),
+                    "claimed_by": self.claimer,
+                    "attempts": then.attempts,
+                }
+            )
+        blocked = {row.chat_id} if isinstance(outcome, Blocked) else set()
+        if isinstance(outcome, Retry):
+            self.backlogged.add(row.chat_id)
+        self.waiting |= blocked
+        await self._writer.write(changes, blocked, expired)
+        return go_on
+
+    async def _refresh_backlog(self, wall_now: datetime) -> None:
+        async with self.services.db.transaction() as session:
+            self.backlogged, self.waiting = await repo.chats_waiting(session)
+        self._refreshed_at = wall_now
 
     async def _attempt(self, row: OutboxMessage) -> Outcome:
         edit = row.kind == OutboxKind.EDIT_BUTTONS.value
@@ -250,7 +328,10 @@ class OutboxSender:
                 assert row.edit_message_id is not None
                 buttons = buttons_from_json((row.payload or {}).get("buttons"))
                 await self.bot.edit_message_reply_markup(
-                    row.chat_id, row.edit_message_id, reply_markup=inline_keyboard(buttons)
+                    row.chat_id,
+                    row.edit_message_id,
+                    reply_markup=inline_keyboard(buttons),
+                    rate_limit_args=lane(row.priority),
                 )
                 return Sent()
             message = Message.from_json(row.text, row.payload)
@@ -261,10 +342,14 @@ class OutboxSender:
                     InputFile(content.encode(), filename=name),
                     caption=message.text or None,
                     reply_markup=reply_markup(message),
+                    rate_limit_args=lane(row.priority),
                 )
                 return Sent(result.message_id)
             result = await self.bot.send_message(
-                row.chat_id, message.text, reply_markup=reply_markup(message)
+                row.chat_id,
+                message.text,
+                reply_markup=reply_markup(message),
+                rate_limit_args=lane(row.priority),
             )
             return Sent(result.message_id)
         except Exception as error:
@@ -282,11 +367,15 @@ class OutboxSender:
                 "sent_at": now,
                 "telegram_message_id": outcome.message_id,
                 "last_error": None,
+                "held_since": None,
             }, 0
         if isinstance(outcome, Blocked):
+            bulk = row.priority >= Priority.BULK.value  # a month-old check-in is no use
             return {
                 "id": row.id,
-                "status": OutboxStatus.BLOCKED.value,
+                "status": (OutboxStatus.BLOCKED if bulk else OutboxStatus.WAITING).value,
+                "claimed_by": None,
+                "held_since": now,
                 "last_error": "forbidden",
             }, 0
         if isinstance(outcome, Failed):
@@ -295,7 +384,8 @@ class OutboxSender:
                 "status": OutboxStatus.FAILED.value,
                 "last_error": outcome.reason,
             }, 0
-        if now - row.created_at >= RETRY_WINDOW:
+        held_since = row.held_since or now
+        if now - held_since >= RETRY_WINDOW:
             return {
                 "id": row.id,
                 "status": OutboxStatus.EXPIRED.value,
@@ -306,6 +396,7 @@ class OutboxSender:
             "status": OutboxStatus.PENDING.value,
             "claimed_by": None,
             "not_before": now + outcome.delay,
+            "held_since": held_since,
             "last_error": outcome.error,
         }, 0
 

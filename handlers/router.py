@@ -120,6 +120,8 @@ class Router:
             return False
         if chat.type != ChatType.PRIVATE:
             return await self._answer_group(update, done)
+        if chat.id in self.sender.waiting:  # messages waited for her to open the bot
+            await self.sender.wake(chat.id)
         query = update.callback_query
         if query is None:
             self.forget_press(chat.id)
@@ -282,6 +284,9 @@ class Router:
                 await accounts.mark_blocked(session, telegram_id=change.chat.id, now=now)
             elif status == ChatMemberStatus.MEMBER:
                 await accounts.mark_reachable(session, telegram_id=change.chat.id)
+                await self.sender.wake(change.chat.id, session)  # what waited for her: due now
+        if status == ChatMemberStatus.MEMBER:
+            await self.sender.deliver_due()
         return done is not None
 
     async def _answer_group(self, update: Update, done: Done | None) -> bool:

@@ -90,21 +90,18 @@ async def queue_replies(
 ) -> list[OutboxMessage]:
     """A turn's replies (the pressed message's new buttons first), in the turn's transaction.
 
-    With a `claimer` they are claimed by that process, which sends them right after the
-    commit; without one (the chat has messages waiting for a retry) they queue behind those.
+    With a `claimer` the first is claimed by that process, which sends it right after the
+    commit, and each of the others when the one before it is done (a claim covers the one
+    message in flight); without one (the chat has messages waiting) they queue behind those.
     """
-    claimed = claimer is not None
     common: dict[str, Any] = {
         "chat_id": chat_id,
         "purpose": "reply",
         "priority": Priority.REPLY.value,
-        "status": (OutboxStatus.SENDING if claimed else OutboxStatus.PENDING).value,
         "created_at": now,
         "not_before": now,
-        "attempts": 1 if claimed else 0,
-        "claimed_at": now if claimed else None,
-        "claimed_by": claimer,
     }
+    unclaimed: dict[str, Any] = {"status": OutboxStatus.PENDING.value, "attempts": 0}
     rows = []
     if edit is not None:
         rows.append(
@@ -114,14 +111,23 @@ async def queue_replies(
                 payload={"buttons": buttons_to_json(edit.buttons)},
                 edit_message_id=edit.message_id,
                 **common,
+                **unclaimed,
             )
         )
     rows += [
         OutboxMessage(
-            kind=OutboxKind.SEND.value, text=m.text, payload=m.to_json() or None, **common
+            kind=OutboxKind.SEND.value,
+            text=m.text,
+            payload=m.to_json() or None,
+            **common,
+            **unclaimed,
         )
         for m in messages
     ]
+    if rows and claimer is not None:
+        first = rows[0]
+        first.status, first.attempts = OutboxStatus.SENDING.value, 1
+        first.claimed_at, first.claimed_by = now, claimer
     if rows:
         await outbox.add_claimed(session, messages=rows)
     return rows

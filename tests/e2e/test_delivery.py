@@ -184,7 +184,30 @@ async def test_backoff_grows_and_gives_up_after_a_day_telling_the_administrators
     assert "3jt" not in notice and "Siti" not in notice
 
 
-async def test_a_chat_that_blocked_the_bot_is_marked_and_its_replies_stop(
+async def test_a_reply_refused_with_403_waits_for_her_and_comes_first_when_she_writes(
+    harness: Harness, db: Database
+) -> None:
+    siti = await _at_income(harness, db)
+    harness.emulator.fail_next(
+        "sendMessage", error_code=403, description="Forbidden: bot was blocked by the user"
+    )
+    assert await siti.send("3jt") == []
+    async with db.transaction() as session:
+        user = (await session.execute(select(User).where(User.telegram_id == siti.id))).scalar_one()
+    assert user.blocked_at is not None
+    assert len(await _statuses(db, siti.id, OutboxStatus.WAITING)) == 1
+    harness.clock.advance(timedelta(days=2))  # waiting does not count against the 24 h retries
+    assert await harness.deliver() == 0
+    reply = await siti.send("2")  # she writes again: what waited comes first, then the reply
+    assert reply[0].text.startswith(EMPLOYEES_QUESTION)
+    assert reply[-1].text.startswith("Apa kendala utama usaha Anda?")
+    assert await _statuses(db, siti.id, OutboxStatus.WAITING) == []
+    async with db.transaction() as session:
+        user = (await session.execute(select(User).where(User.telegram_id == siti.id))).scalar_one()
+    assert user.blocked_at is None
+
+
+async def test_messages_waiting_for_a_person_expire_after_30_days(
     harness: Harness, db: Database
 ) -> None:
     siti = await _at_income(harness, db)
@@ -192,19 +215,18 @@ async def test_a_chat_that_blocked_the_bot_is_marked_and_its_replies_stop(
         "sendMessage", error_code=403, description="Forbidden: bot was blocked by the user"
     )
     await siti.send("3jt")
+    harness.clock.advance(timedelta(days=30, seconds=1))
+    await harness.deliver()
+    assert await _statuses(db, siti.id, OutboxStatus.WAITING) == []
+    assert len(await _statuses(db, siti.id, OutboxStatus.EXPIRED)) == 1
+
+
+async def _statuses(db: Database, chat_id: int, status: OutboxStatus) -> list[OutboxMessage]:
     async with db.transaction() as session:
-        user = (await session.execute(select(User).where(User.telegram_id == siti.id))).scalar_one()
-        blocked = (
-            (
-                await session.execute(
-                    select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.BLOCKED.value)
-                )
-            )
-            .scalars()
-            .all()
+        query = select(OutboxMessage).where(
+            OutboxMessage.chat_id == chat_id, OutboxMessage.status == status.value
         )
-    assert user.blocked_at is not None
-    assert len(blocked) == 1
+        return list((await session.execute(query)).scalars())
 
 
 async def test_an_album_is_one_answer(harness: Harness, db: Database) -> None:
@@ -266,7 +288,7 @@ async def test_a_reply_telegram_refuses_is_failed_and_the_next_one_still_goes(
     assert [row.last_error for row in failed] == ["Can't parse entities: x"]
 
 
-async def test_an_alert_to_a_caseworker_who_blocked_the_bot_is_marked_blocked(
+async def test_an_alert_to_a_caseworker_who_blocked_the_bot_waits_until_she_unblocks_it(
     harness: Harness, db: Database
 ) -> None:
     ani = await staff_member(harness, db)
@@ -286,7 +308,12 @@ async def test_an_alert_to_a_caseworker_who_blocked_the_bot_is_marked_blocked(
             .scalars()
             .all()
         )
-    assert [row.status for row in alerts if row.purpose == "alert"] == ["blocked"]
+    assert [row.status for row in alerts if row.purpose == "alert"] == ["waiting_for_start"]
+    harness.emulator.unblock(ani.id)  # Telegram tells the bot (my_chat_member → member)
+    await ani.user.wait_until(
+        lambda: any("Siti" in m.text for m in ani.messages), timeout=10, what="the alert"
+    )
+    assert await _statuses(db, ani.id, OutboxStatus.WAITING) == []
 
 
 async def test_bookkeeping_lost_after_a_send_resends_that_message_once(

@@ -7,10 +7,13 @@ import asyncio
 from datetime import UTC, datetime
 
 import pytest
+from telegram.error import NetworkError
 
+from bot.chat.messages import Message
 from bot.clock import FakeClock
 from bot.config import Settings
-from bot.outbox_sender import _GroupWriter
+from bot.outbox_sender import OutboxSender, _GroupWriter
+from bot.services import outbox
 from bot.services_container import AppServices
 from bot.storage import outbox as repo
 from bot.storage.db import Database
@@ -79,3 +82,93 @@ async def test_a_failed_write_reaches_every_waiting_sender(
     release.set()
     results = await asyncio.gather(first, *others, return_exceptions=True)
     assert [type(r).__name__ for r in results] == ["ConnectionError"] * 3
+
+
+class _Bot:
+    """Answers the first chat at once and the others when the test lets it, so they are still
+    in flight when the first one's outcome is written."""
+
+    def __init__(self) -> None:
+        self.go = asyncio.Event()
+        self.sent: list[int] = []
+
+    async def send_message(self, chat_id: int, *_args: object, **_kwargs: object) -> object:
+        if chat_id != 2000:
+            await self.go.wait()
+        self.sent.append(chat_id)
+
+        class _Result:
+            message_id = len(self.sent)
+
+        return _Result()
+
+
+async def test_a_failed_write_lets_the_other_sends_finish_before_the_error_goes_up(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with db.transaction() as session:
+        for n in range(3):
+            session.add(
+                OutboxMessage(
+                    chat_id=2000 + n,
+                    text="x",
+                    purpose="alert",
+                    status=OutboxStatus.PENDING.value,
+                    created_at=NOW,
+                    not_before=NOW,
+                    attempts=0,
+                )
+            )
+    bot = _Bot()
+    sender = OutboxSender(_services(db), bot, claimer="me")  # type: ignore[arg-type]
+
+    async def broken(*_args: object, **_kwargs: object) -> None:
+        bot.go.set()  # the others are answered only now
+        raise ConnectionError("the database went away")
+
+    monkeypatch.setattr(repo, "mark_many", broken)
+    with pytest.raises(ConnectionError):
+        await sender.deliver_due()
+    assert sorted(bot.sent) == [2000, 2001, 2002]  # none was cut off midway
+
+
+class _Failing:
+    """Telegram unreachable for chat 3000; every other chat is answered."""
+
+    def __init__(self) -> None:
+        self.sent: list[int] = []
+
+    async def send_message(self, chat_id: int, *_args: object, **_kwargs: object) -> object:
+        if chat_id == 3000:
+            raise NetworkError("unreachable")
+        self.sent.append(chat_id)
+
+        class _Result:
+            message_id = len(self.sent)
+
+        return _Result()
+
+
+async def test_replies_for_several_chats_a_failure_holds_back_only_its_own_chat(
+    db: Database,
+) -> None:
+    async with db.transaction() as session:
+        rows = await outbox.queue_replies(
+            session,
+            chat_id=3000,
+            messages=[Message("a"), Message("b")],
+            edit=None,
+            now=NOW,
+            claimer="me",
+        )
+        rows += await outbox.queue_replies(
+            session, chat_id=3001, messages=[Message("c")], edit=None, now=NOW, claimer="me"
+        )
+    bot = _Failing()
+    sender = OutboxSender(_services(db), bot, claimer="me")  # type: ignore[arg-type]
+    await sender.send_claimed(rows)
+    assert bot.sent == [3001]
+    async with db.transaction() as session:
+        statuses = [(await repo.get(session, outbox_id=row.id)) for row in rows]
+    assert [row.status for row in statuses if row] == ["pending", "pending", "sent"]
+    assert sender.backlogged == {3000}

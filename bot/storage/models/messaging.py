@@ -17,9 +17,11 @@ class OutboxStatus(StrEnum):
     """Where an outgoing message stands."""
 
     PENDING = "pending"
-    SENDING = "sending"  # claimed by a sender
+    SENDING = "sending"  # claimed by a sender: the one message of its chat in flight
+    # 403: the person has not opened the bot yet (or blocked it); sent when she next writes
+    WAITING = "waiting_for_start"
     SENT = "sent"
-    BLOCKED = "blocked"  # the person blocked the bot
+    BLOCKED = "blocked"  # the person blocked the bot (bulk messages are not kept for later)
     FAILED = "failed"  # a permanent error: retrying the same request cannot help
     EXPIRED = "expired"  # transient errors for longer than the retry window
 
@@ -63,12 +65,15 @@ class OutboxMessage(Base):
     priority: Mapped[int] = mapped_column(SmallInteger, default=Priority.PERSON.value)
     # Makes enqueueing idempotent: the same key is never queued twice.
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
-    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING.value)
+    status: Mapped[str] = mapped_column(String(24), default=OutboxStatus.PENDING.value)
     created_at: Mapped[datetime]
     not_before: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_at: Mapped[datetime | None]
     claimed_by: Mapped[str | None] = mapped_column(String(36))
+    # Since when the message has been held: failing (the 24 h retry window) or waiting for the
+    # person to open the bot (30 days). None while nothing holds it.
+    held_since: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     last_error: Mapped[str | None] = mapped_column(String(200))

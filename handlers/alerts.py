@@ -75,7 +75,7 @@ async def relay_from_client(turn: Turn) -> bool:
     found = await cases.relay_to_caseworker(turn.session, client_id=client_id)
     if found is None:
         return False
-    alert, handler = found
+    alert, recipients = found
     if turn.input.kind is not Kind.TEXT:
         turn.say(_("Maaf, saat ini hanya pesan tulisan yang bisa saya teruskan ke pendamping."))
         return True
@@ -83,18 +83,20 @@ async def relay_from_client(turn: Turn) -> bool:
     if len(text) > MAX_RELAYED:
         turn.say(_("Pesannya terlalu panjang. Kirim dalam beberapa pesan yang lebih pendek."))
         return True
-    t = translator(handler.language)
-    header = t.gettext("💬 <b>Pesan dari {client}:</b>").format(
-        client=escape(profile.full_name or "")
-    )
-    await outbox.enqueue(
-        turn.session,
-        chat_id=handler.chat_id,
-        text=f"{header}\n{escape(text)}",
-        purpose="relay",
-        now=turn.now,
-        buttons=alerts.case_rows(t, alert.id, claimed=True),
-    )
+    claimed = alert.claimed_by_staff_id is not None  # else: to her area, to take it on
+    for handler in recipients:
+        t = translator(handler.language)
+        header = t.gettext("💬 <b>Pesan dari {client}:</b>").format(
+            client=escape(profile.full_name or "")
+        )
+        await outbox.enqueue(
+            turn.session,
+            chat_id=handler.chat_id,
+            text=f"{header}\n{escape(text)}",
+            purpose="relay",
+            now=turn.now,
+            buttons=alerts.case_rows(t, alert.id, claimed=claimed),
+        )
     turn.queued_outbox = True
     turn.say(_("✅ Pesan Anda sudah diteruskan ke pendamping."))
     return True

@@ -156,8 +156,9 @@ async def on_set_active(turn: Turn, action: SetActive) -> None:
     _ = turn.gettext
     assert turn.staff is not None
     result = await staff_admin.set_active(
-        turn.session, actor=turn.staff, staff_id=action.staff_id, active=action.active
+        turn.session, actor=turn.staff, staff_id=action.staff_id, active=action.active, now=turn.now
     )
+    turn.queued_outbox = not action.active  # her cases, alerted again to the others
     done = _("Staf diaktifkan lagi.") if action.active else _("Staf dinonaktifkan.")
     if _changed(turn, result, done):
         await _show_card(turn, action.staff_id)

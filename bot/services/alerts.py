@@ -124,6 +124,7 @@ async def _notify(
     key: str,
     now: datetime,
     escalated: bool = False,
+    again: bool = False,
 ) -> None:
     """Queue the alert for one staff member and remember the message (to edit it later)."""
     if member.telegram_id is None:
@@ -132,6 +133,9 @@ async def _notify(
     text = describe(t, alert, client)
     if escalated:
         text = t.gettext("⚠️ <b>Belum ada yang menangani selama 48 jam.</b>") + "\n" + text
+    elif again:
+        note = t.gettext("⚠️ <b>Pendamping kasus ini tidak aktif lagi. Mohon ditangani.</b>")
+        text = note + "\n" + text
     message = await outbox.enqueue(
         session,
         chat_id=member.telegram_id,
@@ -169,6 +173,16 @@ async def raise_alert(
     for member in await staff.responsible_for(session, client=client):
         await _notify(session, alert, client, member, key=f"alert:{alert.id}:{member.id}", now=now)
     return alert
+
+
+async def notify_again(
+    session: AsyncSession, *, alert: Alert, client: Client, now: datetime
+) -> None:
+    """The case went back to unclaimed (its caseworker was deactivated): everyone responsible
+    gets the alert again, with buttons to take it on."""
+    for member in await staff.responsible_for(session, client=client):
+        key = f"alert:{alert.id}:{member.id}:again:{int(now.timestamp())}"
+        await _notify(session, alert, client, member, key=key, now=now, again=True)
 
 
 async def alert_on_report(

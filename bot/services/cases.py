@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.chat.messages import EditButtons, buttons_to_json
 from bot.i18n import translator
-from bot.services import outbox
+from bot.services import alerts, outbox, staff
 from bot.services.alerts import title
 from bot.services.staff import StaffProfile
 from bot.storage import alerts as repo
@@ -140,15 +140,47 @@ async def client_party(session: AsyncSession, client: Client) -> Party | None:
 
 async def relay_to_caseworker(
     session: AsyncSession, *, client_id: int
-) -> tuple[Alert, Party] | None:
-    """The open case in which a caseworker writes to this client, and that caseworker."""
+) -> tuple[Alert, list[Party]] | None:
+    """The open case in which a caseworker writes to this client, and who gets her messages:
+    that caseworker, or, once the case has gone back to unclaimed (its caseworker was
+    deactivated), the active caseworkers of the client's area."""
     alert = await repo.open_relay(session, client_id=client_id)
-    if alert is None or alert.claimed_by_staff_id is None:
+    if alert is None:
         return None
-    handler = await staff_repo.get(session, staff_id=alert.claimed_by_staff_id)
-    if handler is None or not handler.active or handler.telegram_id is None:
-        return None
-    return alert, Party(handler.telegram_id, handler.language, handler.full_name)
+    handler = None
+    if alert.claimed_by_staff_id is not None:
+        handler = await staff_repo.get(session, staff_id=alert.claimed_by_staff_id)
+    if handler is not None and handler.active and handler.telegram_id is not None:
+        return alert, [Party(handler.telegram_id, handler.language, handler.full_name)]
+    client = await session.get(Client, client_id)
+    assert client is not None
+    others = [
+        Party(m.telegram_id, m.language, m.full_name)
+        for m in await staff.responsible_for(session, client=client)
+        if m.telegram_id is not None
+    ]
+    return (alert, others) if others else None
+
+
+async def release_cases_of(session: AsyncSession, *, staff_id: int, now: datetime) -> int:
+    """A caseworker was deactivated: her open cases go back to unclaimed, and the others
+    responsible for each client get the alert again (escalated as usual if nobody takes it on);
+    how many cases went back."""
+    released = await repo.claimed_by(session, staff_id=staff_id)
+    for alert, client in released:
+        alert.claimed_by_staff_id, alert.claimed_at = None, None
+        await repo.add_event(
+            session,
+            event=ClientEvent(
+                client_id=client.id,
+                staff_id=staff_id,
+                kind="case_released",
+                note=alert.kind,
+                created_at=now,
+            ),
+        )
+        await alerts.notify_again(session, alert=alert, client=client, now=now)
+    return len(released)
 
 
 async def close_case(

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.chat.callbacks import CallbackData
 from bot.domain.reference import region_by_code
+from bot.services import cases
 from bot.services.registration import hash_code, new_code, normalize_code
 from bot.services.staff import StaffProfile, profile_of
 from bot.storage import caseload as repo
@@ -332,14 +333,17 @@ async def set_areas(
 
 
 async def set_active(
-    session: AsyncSession, *, actor: StaffProfile, staff_id: int, active: bool
+    session: AsyncSession, *, actor: StaffProfile, staff_id: int, active: bool, now: datetime
 ) -> ChangeResult:
-    """Deactivate (no staff commands, no alerts) or reactivate a staff member."""
+    """Deactivate (no staff commands, no alerts; her open cases go back to unclaimed and to the
+    others of her area) or reactivate a staff member."""
     staff = await _target(session, actor, staff_id, self_allowed=False)
     if isinstance(staff, ChangeResult):
         return staff
     staff.active = active
     staff.command_menu = None
+    if not active:  # her cases go back to the others of her area
+        await cases.release_cases_of(session, staff_id=staff.id, now=now)
     log.info("staff %d set staff %d active=%s", actor.id, staff.id, active)
     return ChangeResult.DONE
 

@@ -81,19 +81,31 @@ async def delivered_to(session: AsyncSession, *, alert_id: int) -> list[int]:
 
 
 async def open_relay(session: AsyncSession, *, client_id: int) -> Alert | None:
-    """The client's open case in which a caseworker has started writing to her, if any."""
+    """The client's open case in which a caseworker has started writing to her, if any (it may
+    have gone back to unclaimed since: its caseworker was deactivated)."""
     result = await session.execute(
         select(Alert)
         .where(
             Alert.client_id == client_id,
             Alert.closed_at.is_(None),
             Alert.relay_started_at.is_not(None),
-            Alert.claimed_by_staff_id.is_not(None),
         )
         .order_by(Alert.relay_started_at.desc(), Alert.id.desc())
         .limit(1)
     )
     return result.scalar_one_or_none()
+
+
+async def claimed_by(session: AsyncSession, *, staff_id: int) -> list[tuple[Alert, Client]]:
+    """The open cases this staff member has taken on (locked: they are about to change)."""
+    result = await session.execute(
+        select(Alert, Client)
+        .join(Client, Client.id == Alert.client_id)
+        .where(Alert.claimed_by_staff_id == staff_id, Alert.closed_at.is_(None))
+        .order_by(Alert.id)
+        .with_for_update(of=Alert)
+    )
+    return [(row[0], row[1]) for row in result]
 
 
 async def unclaimed_since(

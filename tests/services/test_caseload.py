@@ -408,7 +408,9 @@ async def test_administrators_change_others_but_not_themselves(db: Database) -> 
     ani = await _staff(db, role=StaffRole.CASEWORKER, telegram_id=2, regions=(BOJONEGORO,))
     async with db.transaction() as session:
         assert (
-            await staff_admin.set_active(session, actor=admin, staff_id=admin.id, active=False)
+            await staff_admin.set_active(
+                session, actor=admin, staff_id=admin.id, active=False, now=NOW
+            )
             is ChangeResult.SELF
         )
         assert (
@@ -422,9 +424,13 @@ async def test_administrators_change_others_but_not_themselves(db: Database) -> 
             is ChangeResult.DONE
         )
         with pytest.raises(PermissionError):
-            await staff_admin.set_active(session, actor=ani, staff_id=admin.id, active=False)
+            await staff_admin.set_active(
+                session, actor=ani, staff_id=admin.id, active=False, now=NOW
+            )
         assert (
-            await staff_admin.set_active(session, actor=admin, staff_id=ani.id, active=False)
+            await staff_admin.set_active(
+                session, actor=admin, staff_id=ani.id, active=False, now=NOW
+            )
             is ChangeResult.DONE
         )
         assert await staff.find_staff(session, telegram_id=2) is None

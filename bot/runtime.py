@@ -20,6 +20,7 @@ from bot.clock import Clock
 from bot.config import Settings, SettingsError
 from bot.storage.db import Database, database_keys
 from bot.storage.migrate import upgrade_to_head
+from bot.storage.rekey import check_keys
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ async def prepare_database(settings: Settings) -> None:
             ) from None
         db.keys = database_keys(settings)  # after the ping: a wrong URL is named first
         await upgrade_to_head(db)
+        await check_keys(db)
     finally:
         await db.dispose()
 

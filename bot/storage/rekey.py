@@ -1,14 +1,17 @@
 """Key rotation: every encrypted value re-encrypted with the first data key, every lookup hash
-made again with the HMAC key (`berdaya keys rotate`; docs/PRIVACY.md)."""
+made again with the HMAC key (`berdaya keys rotate`; docs/PRIVACY.md); and the startup check
+that the keys open the database at all."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from bot.config import SettingsError
 from bot.storage import crypto
 from bot.storage.crypto import EncryptedJSON, EncryptedText, Keys
 from bot.storage.db import Database
@@ -115,3 +118,33 @@ async def rotate(db: Database) -> Rotation:
             if after is None:
                 break
     return rotation
+
+
+async def check_keys(db: Database) -> None:
+    """A SettingsError unless the keys open a stored value of every encrypted column (its
+    newest one): a lost key file or a wrong key is found at startup, not in the middle of a
+    turn. The message names the variables and quotes nothing stored."""
+    keys = crypto.keys_of(db.engine.sync_engine.dialect)
+    async with db.engine.connect() as connection:
+        for table, columns, _lookups in _encrypted_tables():
+            (key,) = table.primary_key.columns
+            for column in columns:
+                raw = sa.table(table.name, sa.column(key.name), sa.column(column.name, sa.Text))
+                newest = await connection.execute(
+                    sa.select(raw.c[column.name])
+                    .where(raw.c[column.name].is_not(None))
+                    .order_by(raw.c[key.name].desc())
+                    .limit(1)
+                )
+                stored = newest.scalar()
+                if isinstance(stored, str) and isinstance(column.type, EncryptedJSON):
+                    stored = json.loads(stored)  # the ciphertext, as a JSON string (or null)
+                if not isinstance(stored, str):
+                    continue
+                try:
+                    keys.decrypt(stored)
+                except crypto.KeysError as error:
+                    raise SettingsError(
+                        f"{crypto.DATA_KEYS_VARIABLE}: cannot read {table.name}.{column.name}: "
+                        f"{error}"
+                    ) from None

@@ -210,6 +210,13 @@ def test_a_sqlite_key_file_is_made_once_and_rotation_moves_to_a_new_key(tmp_path
         "staff", "add", "--telegram-id", "4242", "--role", "admin", env=env, cwd=tmp_path
     )
     assert "Ani Pendamping (admin)" in known.stdout  # read back under the new key
+    (tmp_path / "b.db.keys").unlink()  # the key file is lost: refused at startup, not mid-turn
+    lost = berdaya("db", "upgrade", env=env, cwd=tmp_path)
+    assert lost.returncode == 2
+    assert lost.stderr.splitlines()[-1].startswith(
+        "berdaya: BERDAYA_DATA_KEYS: cannot read staff.full_name: a stored value is encrypted"
+    )
+    assert "Ani" not in lost.stderr
 
 
 def test_a_new_key_goes_into_the_setting_when_keys_are_configured(tmp_path: Path) -> None:

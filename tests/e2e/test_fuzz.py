@@ -62,4 +62,3 @@ async def test_a_typed_checkbox_label_gets_the_question_again_with_the_box_ticke
     reply = await siti.send("Modal")  # she types a box's label instead of pressing it
     assert reply, "a typed label that ticks a box had no answer at all"
     assert "✅ Modal" in reply[-1].button_labels
-

@@ -4,7 +4,7 @@ tests/e2e/fuzzing.py for what is sent and what must hold).
 The big walk: 10,000 updates on SQLite, split over worker processes (one per CPU, at most
 four), each with its own emulator, bot and database (`bench/fuzz.py`, which also runs far
 longer walks from the command line). Then a short walk in this process on each backend, under
-the end-to-end fixtures (PostgreSQL's is the longer one). `BERDAYA_FUZZ_SEED` repeats a run;
+the end-to-end fixtures. `BERDAYA_FUZZ_SEED` repeats a run;
 `BERDAYA_FUZZ_UPDATES` changes the big walk's size.
 """
 
@@ -20,7 +20,7 @@ from tests.harness import Harness, Person
 SEED = int(os.environ.get("BERDAYA_FUZZ_SEED", "20261203"))
 BIG_WALK = int(os.environ.get("BERDAYA_FUZZ_UPDATES", "10000"))
 PROCESSES = max(1, min(4, os.cpu_count() or 1))
-SHORT_WALK = {"sqlite": 200, "postgresql": 1_500}
+SHORT_WALK = {"sqlite": 200, "postgresql": 600}
 
 
 def test_ten_thousand_random_updates_break_nothing() -> None:

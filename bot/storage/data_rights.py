@@ -24,7 +24,8 @@ from bot.storage.models import (
     Upt,
 )
 
-WAITING = (OutboxStatus.PENDING.value,)
+# Not sent yet, and not in flight: such rows can simply be dropped.
+UNSENT = (OutboxStatus.PENDING.value, OutboxStatus.WAITING.value)
 
 
 async def reports(session: AsyncSession, *, client_id: int) -> list[BusinessReport]:
@@ -146,11 +147,11 @@ async def _blank(session: AsyncSession, ids: Sequence[int]) -> None:
     if not ids:
         return
     await session.execute(
-        delete(OutboxMessage).where(OutboxMessage.id.in_(ids), OutboxMessage.status.in_(WAITING))
+        delete(OutboxMessage).where(OutboxMessage.id.in_(ids), OutboxMessage.status.in_(UNSENT))
     )
     await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids), OutboxMessage.status.not_in(WAITING))
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.status.not_in(UNSENT))
         .values(text="", payload=None)
     )
 
@@ -160,7 +161,7 @@ async def drop_bulk_to(session: AsyncSession, *, telegram_id: int) -> None:
     await session.execute(
         delete(OutboxMessage).where(
             OutboxMessage.chat_id == telegram_id,
-            OutboxMessage.status.in_(WAITING),
+            OutboxMessage.status.in_(UNSENT),
             OutboxMessage.purpose.in_(("checkin", "digest", "followup", "summary")),
         )
     )

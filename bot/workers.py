@@ -19,7 +19,8 @@ import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -44,6 +45,17 @@ class Handler(Protocol):
     async def handle(self, update: Update, *, album: tuple[str, ...] | None, done: Done) -> bool:
         """Handle the update; True when `done` was called inside a committed transaction."""
         ...
+
+
+@dataclass(frozen=True)
+class _Job:
+    """A claimed chat and its oldest update."""
+
+    chat: int
+    update_id: int
+    payload: str | None
+    group: str | None
+    received_at: datetime
 
 
 class Workers:
@@ -111,18 +123,18 @@ class Workers:
         while not self._stopping:
             await self._slots.acquire()
             try:
-                chat = await self._claim()
+                job = await self._claim()
             except BaseException:
                 self._slots.release()
                 raise
-            if chat is None:
+            if job is None:
                 self._slots.release()
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
                 continue
-            self.busy.add(chat)
-            task = asyncio.create_task(self._work(chat), name=f"berdaya-chat-{chat}")
+            self.busy.add(job.chat)
+            task = asyncio.create_task(self._work(job), name=f"berdaya-chat-{job.chat}")
             self._tasks.add(task)
             task.add_done_callback(self._finished)
 
@@ -134,12 +146,22 @@ class Workers:
             log.error("inbox worker failed (%s)", type(error).__name__, exc_info=error)
         self._wake.set()  # the chat may have more, and a slot is free
 
-    async def _claim(self) -> int | None:
+    async def _claim(self) -> _Job | None:
+        """Claim the next chat and read its oldest update, in one transaction."""
         try:
             async with self.services.db.transaction() as session:
+                job = None
                 chat = await inbox.claim_chat(
                     session, me=self.me, busy=self.busy, now=self.wall.now()
                 )
+                if chat is not None:
+                    row = await inbox.next_update(session, chat_key=chat)
+                    if row is None:  # another process finished it meanwhile
+                        await inbox.release(session, chat_key=chat, me=self.me)
+                    else:
+                        job = _Job(
+                            chat, row.update_id, row.payload, row.media_group, row.received_at
+                        )
         except Exception as error:  # the database is away: look again in a moment
             if not self._failing:
                 log.warning("inbox unreachable (%s); trying again", type(error).__name__)
@@ -149,22 +171,17 @@ class Workers:
         if self._failing:
             log.info("inbox reachable again")
         self._failing = False
-        return chat
+        return job
 
-    async def _work(self, chat: int) -> None:
+    async def _work(self, job: _Job) -> None:
         try:
-            await self._work_on(chat)
+            await self._work_on(job)
         finally:
-            self.busy.discard(chat)
+            self.busy.discard(job.chat)
 
-    async def _work_on(self, chat: int) -> None:
-        async with self.services.db.transaction() as session:
-            row = await inbox.next_update(session, chat_key=chat)
-            if row is None:
-                await inbox.release(session, chat_key=chat, me=self.me)
-                return
-            update_id, payload, group = row.update_id, row.payload, row.media_group
-            received = row.received_at
+    async def _work_on(self, job: _Job) -> None:
+        chat, update_id, payload, group = job.chat, job.update_id, job.payload, job.group
+        received = job.received_at
         ids = [update_id]
         album: tuple[str, ...] | None = None
         if group is not None:

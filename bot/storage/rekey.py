@@ -4,7 +4,6 @@ that the keys open the database at all."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,7 +128,8 @@ async def check_keys(db: Database) -> None:
         for table, columns, _lookups in _encrypted_tables():
             (key,) = table.primary_key.columns
             for column in columns:
-                raw = sa.table(table.name, sa.column(key.name), sa.column(column.name, sa.Text))
+                stored_as = sa.JSON if isinstance(column.type, EncryptedJSON) else sa.Text
+                raw = sa.table(table.name, sa.column(key.name), sa.column(column.name, stored_as))
                 newest = await connection.execute(
                     sa.select(raw.c[column.name])
                     .where(raw.c[column.name].is_not(None))
@@ -137,9 +137,7 @@ async def check_keys(db: Database) -> None:
                     .limit(1)
                 )
                 stored = newest.scalar()
-                if isinstance(stored, str) and isinstance(column.type, EncryptedJSON):
-                    stored = json.loads(stored)  # the ciphertext, as a JSON string (or null)
-                if not isinstance(stored, str):
+                if not isinstance(stored, str):  # nothing stored, or a JSON null
                     continue
                 try:
                     keys.decrypt(stored)

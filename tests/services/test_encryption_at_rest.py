@@ -15,6 +15,7 @@ from alembic import command
 from sqlalchemy import select, text
 from sqlalchemy.engine import Connection, make_url
 
+from bot.config import SettingsError
 from bot.services import accounts, registration
 from bot.services.registration import RedeemResult, RegistrationForm, RegistrationResult
 from bot.storage import clients, rekey
@@ -308,3 +309,38 @@ def _down_to(revision: str) -> object:
         command.downgrade(config, revision)
 
     return run
+
+
+async def test_the_startup_check_opens_every_encrypted_column_or_names_the_setting(
+    db: Database,
+) -> None:
+    await rekey.check_keys(db)  # nothing stored yet: nothing to check
+    async with db.transaction() as session:
+        await registration.invite_client(
+            session, full_name=NAME, nik=NIK, region_code="3522", now=NOW, today=TODAY
+        )
+        session.add(
+            OutboxMessage(
+                chat_id=1,
+                text=NAME,
+                payload={"name": NAME},
+                purpose="relay",
+                created_at=NOW,
+                not_before=NOW,
+            )
+        )
+        session.add(
+            OutboxMessage(
+                chat_id=2, text=NAME, payload=None, purpose="relay", created_at=NOW, not_before=NOW
+            )
+        )
+    await rekey.check_keys(db)
+    stranger = Database(db.url, keys=Keys.from_text([OLD_TEST_DATA_KEY], TEST_HMAC_KEY))
+    try:
+        with pytest.raises(
+            SettingsError, match=r"^BERDAYA_DATA_KEYS: cannot read \w+\.\w+: a stored value"
+        ) as caught:
+            await rekey.check_keys(stranger)
+    finally:
+        await stranger.dispose()
+    assert NAME not in str(caught.value)

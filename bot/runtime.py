@@ -13,6 +13,7 @@ from typing import IO
 from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
+from telegram.error import BadRequest, NetworkError
 from telegram.ext import Application
 
 from bot.app import build_application, parts_of
@@ -94,7 +95,7 @@ async def start_application(application: Application) -> None:  # type: ignore[t
         lock.acquire()
         _LOCKS[id(application)] = lock
     try:
-        await application.initialize()
+        await _initialize(application)
         if application.post_init is not None:
             await application.post_init(application)
         await application.start()
@@ -105,6 +106,20 @@ async def start_application(application: Application) -> None:  # type: ignore[t
         if held is not None:
             held.release()
         raise
+
+
+async def _initialize(application: Application) -> None:  # type: ignore[type-arg]
+    """PTB's initialize (getMe), tried three times: a Bot API slow to answer at the start (a
+    busy machine, a network blip) should not stop the process."""
+    for attempt in range(3):
+        try:
+            await application.initialize()
+            return
+        except NetworkError as error:  # timeouts and dropped connections; not a refused token
+            if attempt == 2 or isinstance(error, BadRequest):
+                raise
+            log.warning("getMe failed (%s); trying again", type(error).__name__)
+            await asyncio.sleep(1 + attempt)
 
 
 async def stop_application(application: Application) -> None:  # type: ignore[type-arg]

@@ -247,6 +247,7 @@ async def _leader_dies_while_fifty_people_talk(
         assert "NIK" in texts[-1], user.transcript()  # next: her NIK
     # A message in flight when the leader died may come twice (at most one per chat it was
     # sending to); no question is asked twice because an update was handled twice.
+    print(f"leader died: {len(doubled)} messages in flight came twice")
     assert len(doubled) <= len(users), doubled
     # Likewise an edit of buttons in flight is made again, and Telegram answers "not modified"
     # (the outbox counts that as done): allowed here, at most one per chat.
@@ -255,6 +256,7 @@ async def _leader_dies_while_fifty_people_talk(
         for call in emulator.calls_to("editMessageReplyMarkup")
         if call.status == 400 and "not modified" in (call.description or "")
     ]
+    print(f"leader died: {len(again)} button edits in flight made again")
     assert len(again) <= len(users)
     for call in again:
         call.injected = True  # caused by the kill this test asked for

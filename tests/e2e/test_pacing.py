@@ -28,14 +28,17 @@ async def test_a_429_for_one_chat_does_not_delay_another_persons_reply(
     assert isinstance(pacer, Pacer)
     pacer.rate = 30  # pacing on, as in production (the tests' setting turns it off)
     siti = await invited_client(harness, db)
+    started = time.monotonic()
+    await harness.person("Andi").send("/start")  # the same turn with no 429 anywhere
+    usual = time.monotonic() - started
     budi = harness.person("Budi")
     harness.emulator.fail_next("sendMessage", retry_after=20, chat_id=siti.id)
     assert await siti.send("/lapor") == []  # throttled: her question waits 20 s
     started = time.monotonic()
     reply = await budi.send("/start")
     elapsed = time.monotonic() - started
-    print(f"pacing: another person's reply during a 429 took {elapsed:.2f}s")
-    assert elapsed < 1.0
+    print(f"pacing: another person's reply during a 429 took {elapsed:.2f}s ({usual:.2f}s without)")
+    assert elapsed < usual + 1.0  # not held up by Siti's 429 (AIORateLimiter-style: 20 s)
     assert reply and "bahasa" in reply[0].text.lower()
     async with db.transaction() as session:
         waiting = (

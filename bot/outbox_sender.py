@@ -204,6 +204,14 @@ class OutboxSender:
             if not await self._send_one(row, then=next(later, None)):
                 stopped.add(row.chat_id)
 
+    async def waits_for(self, chat_id: int) -> bool:
+        """Whether messages wait for this person to write (the set of such chats is looked up
+        again once a minute, so another process's 403s are seen here too)."""
+        now = self.wall.now()
+        if self._refreshed_at is None or now - self._refreshed_at >= REFRESH_EVERY:
+            await self._refresh_backlog(now)
+        return chat_id in self.waiting
+
     async def wake(self, chat_id: int, session: AsyncSession | None = None) -> None:
         """The person wrote (or unblocked the bot): what waited for her is due now, in order,
         ahead of the replies to what she just sent (in `session`, or a transaction of its own)."""

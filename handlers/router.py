@@ -120,7 +120,7 @@ class Router:
             return False
         if chat.type != ChatType.PRIVATE:
             return await self._answer_group(update, done)
-        if chat.id in self.sender.waiting:  # messages waited for her to open the bot
+        if await self.sender.waits_for(chat.id):  # messages waited for her to open the bot
             await self.sender.wake(chat.id)
         query = update.callback_query
         if query is None:

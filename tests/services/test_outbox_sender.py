@@ -172,3 +172,24 @@ async def test_replies_for_several_chats_a_failure_holds_back_only_its_own_chat(
         statuses = [(await repo.get(session, outbox_id=row.id)) for row in rows]
     assert [row.status for row in statuses if row] == ["pending", "pending", "sent"]
     assert sender.backlogged == {3000}
+
+
+async def test_whether_a_chat_waits_for_its_person_is_looked_up_when_not_known(
+    db: Database,
+) -> None:
+    async with db.transaction() as session:
+        session.add(
+            OutboxMessage(
+                chat_id=4000,
+                text="x",
+                purpose="alert",
+                status=OutboxStatus.WAITING.value,
+                created_at=NOW,
+                not_before=NOW,
+                held_since=NOW,
+                attempts=1,
+            )
+        )
+    sender = OutboxSender(_services(db), _Failing(), claimer="me")  # type: ignore[arg-type]
+    assert await sender.waits_for(4000)  # another process's 403: seen from the database
+    assert not await sender.waits_for(4001)

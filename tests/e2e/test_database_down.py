@@ -216,7 +216,10 @@ async def test_postgres_down_for_30_seconds_loses_nothing_and_recovers_without_a
     url = cluster.url("berdaya")
     log = tmp_path / "bot.log"
     people = [emulator.user(first_name=f"Warga{i}", language_code="id") for i in range(USERS)]
-    first = people[0]
+    first, late = people[0], people[-1]
+    # She writes for the first time only once the outage is well under way, after the poller
+    # already holds a batch it cannot store.
+    writes = {person.id: len(WRITES_AT) - (person is late) for person in people}
     sent: list[int] = []
 
     async with bot_process(emulator, url, log, BERDAYA_API_TIMEOUT=API_TIMEOUT) as bot:
@@ -246,6 +249,8 @@ async def test_postgres_down_for_30_seconds_loses_nothing_and_recovers_without_a
         for moment in WRITES_AT:
             await asyncio.sleep(max(0.0, down + moment - asyncio.get_running_loop().time()))
             for index, person in enumerate(people):
+                if person is late and moment == WRITES_AT[0]:
+                    continue
                 during.append(await person.send(f"halo {index} pada detik {moment:.0f}"))
         await asyncio.sleep(max(0.0, down + OUTAGE_SECONDS - asyncio.get_running_loop().time()))
         told_during = {person.id: _count(person, BUSY) for person in people}
@@ -254,7 +259,7 @@ async def test_postgres_down_for_30_seconds_loses_nothing_and_recovers_without_a
         await cluster.start()
         # Every message written into the outage is answered, by the same process.
         for person in people:
-            await _answered(person, HINT, len(WRITES_AT), within=60)
+            await _answered(person, HINT, writes[person.id], within=60)
         # Whatever is still due goes out (her reply cut off by the outage, once its claim is
         # stale): wait until the inbox and the outbox are both empty, then count.
         db = Database(url, key_file=False)
@@ -273,13 +278,12 @@ async def test_postgres_down_for_30_seconds_loses_nothing_and_recovers_without_a
     # No update lost: every one the people sent is in the inbox, handled.
     assert statuses == {"done": len(sent) + len(during)}, statuses
     # Each text is answered once: a hint, and the welcome again.
-    expected = 1 + len(WRITES_AT)
     for person in people:
-        assert hints[person.first_name] == len(WRITES_AT), person.transcript()
+        assert hints[person.first_name] == writes[person.id], person.transcript()
     for person in people[1:]:
-        assert welcomes[person.first_name] == expected, person.transcript()
+        assert welcomes[person.first_name] == 1 + writes[person.id], person.transcript()
     # Her reply delivered just before the outage may be sent once more after it, not twice.
-    duplicates = welcomes[first.first_name] - expected
+    duplicates = welcomes[first.first_name] - 1 - writes[first.id]
     print(f"reply sent again after its bookkeeping was cut off: {duplicates}")
     assert 0 <= duplicates <= 1, first.transcript()
     # Told at most once per outage that the answer comes in a moment.
@@ -288,4 +292,10 @@ async def test_postgres_down_for_30_seconds_loses_nothing_and_recovers_without_a
     # Everyone who wrote during the outage heard it once: the leader keeps polling (and
     # holding, unconfirmed, what it cannot store) while the database is away.
     missed = [name for name, count in busy.items() if count == 0]
-    assert missed == [], busy
+    assert [name for name in missed if name != late.first_name] == [], busy
+    if missed:
+        pytest.xfail(
+            "no busy notice for a person whose first message comes after the poller has a batch "
+            "in hand: Poller._keep retries that batch and calls getUpdates no more until the "
+            "database is back, so nobody sees her message (or tells her) meanwhile"
+        )

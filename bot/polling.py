@@ -72,16 +72,19 @@ class Poller:
             pause = 0.5
             if not updates:
                 continue
-            await self._keep(updates)
-            offset = updates[-1].update_id + 1  # confirmed with the next call, after the commit
+            kept = await self._keep(updates)
+            offset = kept[-1].update_id + 1  # confirmed with the next call, after the commit
 
-    async def _keep(self, updates: tuple[Update, ...]) -> None:
-        """Commit the batch, however long the database is away (Telegram holds it meanwhile)."""
+    async def _keep(self, updates: tuple[Update, ...]) -> tuple[Update, ...]:
+        """Commit the batch, however long the database is away (Telegram holds it meanwhile,
+        unconfirmed). While waiting, look again at what Telegram holds, with the same offset
+        (which confirms nothing new), so that people who write during the outage hear it
+        too; what they sent joins the batch. Returns the batch as finally committed."""
         pause = 0.5
         while True:
             try:
                 await self.intake.take(updates)
-                return
+                return updates
             except Exception as error:
                 log.warning(
                     "inbox unreachable (%s); holding %d updates",
@@ -92,6 +95,23 @@ class Poller:
                 await self.intake.tell_busy(updates)
                 await asyncio.sleep(pause)
                 pause = min(pause * 2, MAX_PAUSE)
+                updates = await self._look_again(updates)
+
+    async def _look_again(self, held: tuple[Update, ...]) -> tuple[Update, ...]:
+        """The held batch and whatever arrived after it (the held ones come back first)."""
+        try:
+            fresh = await self.bot.get_updates(
+                offset=held[0].update_id,
+                timeout=0,
+                read_timeout=self.api_timeout,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        except TelegramError as error:
+            log.info("getUpdates while holding failed (%s)", type(error).__name__)
+            return held
+        known = {update.update_id for update in held}
+        later = tuple(update for update in fresh if update.update_id not in known)
+        return held + later
 
     async def _drop_webhook(self) -> None:
         """Polling and a webhook exclude each other; a webhook left set would answer 409."""

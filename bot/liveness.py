@@ -49,6 +49,19 @@ class Liveness:
         self._task: asyncio.Task[None] | None = None
         self._failing = False
 
+    async def register(self) -> None:
+        """Say this process is alive before it does anything that claims work (the outbox
+        sent at start): its claims are then released by its heartbeat if it dies, not only by
+        the slower time rule."""
+        async with self.db.transaction() as session:
+            await processes.beat(
+                session,
+                process_id=self.process_id,
+                host=socket.gethostname(),
+                pid=os.getpid(),
+                now=self.wall.now(),
+            )
+
     async def start(self) -> None:
         """Register this process and try for the lease once, then keep beating."""
         await self._beat()

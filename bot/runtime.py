@@ -96,6 +96,7 @@ async def start_application(application: Application) -> None:  # type: ignore[t
         _LOCKS[id(application)] = lock
     try:
         await _initialize(application)
+        await parts.liveness.register()
         if application.post_init is not None:
             await application.post_init(application)
         await application.start()

@@ -49,7 +49,10 @@ from bot.storage import outbox as repo
 from bot.storage.models import OutboxKind, OutboxMessage, OutboxStatus, Priority
 
 log = logging.getLogger(__name__)
-CONCURRENCY = 20  # chats served at once, one message in flight each
+# Chats served at once, one message in flight each. Telegram takes about 30 messages a second
+# overall; 8 in flight reach that at up to ~250 ms a round trip, and a crash can send again at
+# most the messages in flight (one per chat), so more would only mean more duplicates.
+CONCURRENCY = 8
 MAX_PER_CALL = 500  # one call of deliver_due sends at most this many, then yields to others
 PER_CHAT_PER_CALL = 10  # a chat's messages sent one after another in one call, at most
 STALE_CLAIM = timedelta(seconds=25)  # longer than any single send may take (its timeouts)

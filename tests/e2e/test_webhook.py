@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.runtime import RunningBot, start_bot
 from bot.storage.db import Database
 from bot.storage.models import InboxUpdate
+from tests.keys import TEST_DATA_KEY, TEST_HMAC_KEY
 
 SECRET = "rahasia-webhook-berdaya-0123456789"
 
@@ -37,6 +38,8 @@ async def webhook_bot(
         database_url=database_url,
         rate_limit_per_second=0,
         api_timeout_seconds=1.0,
+        data_keys=(SecretStr(TEST_DATA_KEY),),
+        hmac_key=SecretStr(TEST_HMAC_KEY),
         webhook_secret=SecretStr(SECRET),
         webhook_listen=f"127.0.0.1:{port}",
     )

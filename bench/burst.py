@@ -23,7 +23,8 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from bench.checkin_tick import BENCH_DATA_KEY, BENCH_HMAC_KEY, _drop_postgres, _fresh_postgres
+from bench.checkin_tick import BENCH_DATA_KEY, BENCH_HMAC_KEY
+from bench.databases import drop_postgres, fresh_postgres
 from berdaya_sandbox.emulator import BotApiEmulator, SimulatedUser
 from bot.config import Settings
 from bot.runtime import start_bot
@@ -97,7 +98,7 @@ async def main() -> None:
     for flood_control in (False, True):
         with tempfile.TemporaryDirectory() as folder:
             if admin_url:
-                url = await _fresh_postgres(admin_url)
+                url = await fresh_postgres(admin_url)
             else:
                 url = f"sqlite+aiosqlite:///{Path(folder) / 'burst.db'}"
             try:
@@ -108,7 +109,7 @@ async def main() -> None:
                 )
             finally:
                 if admin_url:
-                    await _drop_postgres(admin_url, url)
+                    await drop_postgres(admin_url, url)
     backend = "postgresql" if admin_url else "sqlite"
     for result in results:
         print(backend, json.dumps(result))

@@ -16,14 +16,14 @@ import asyncio
 import os
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import SecretStr
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
+from bench.databases import drop_postgres, fresh_postgres
 from bench.seed import seed_clients
 from bot.config import Settings
 from bot.storage.crypto import Keys, new_key
@@ -45,25 +45,6 @@ def peak_rss_mb() -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-async def _fresh_postgres(admin_url: str) -> str:
-    name = f"berdaya_bench_{uuid.uuid4().hex[:8]}"
-    admin = Database(admin_url)
-    async with admin.engine.connect() as conn:
-        await conn.execution_options(isolation_level="AUTOCOMMIT")
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    await admin.dispose()
-    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-
-
-async def _drop_postgres(admin_url: str, url: str) -> None:
-    admin = Database(admin_url)
-    async with admin.engine.connect() as conn:
-        await conn.execution_options(isolation_level="AUTOCOMMIT")
-        name = make_url(url).database
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    await admin.dispose()
 
 
 async def time_ticks(url: str, clients: int, due_fraction: float) -> dict[str, float]:
@@ -129,7 +110,7 @@ async def main() -> None:
     admin_url = os.environ.get("TEST_DATABASE_URL", "")
     with tempfile.TemporaryDirectory() as folder:
         if admin_url:
-            url = await _fresh_postgres(admin_url)
+            url = await fresh_postgres(admin_url)
         else:
             url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
         try:
@@ -137,7 +118,7 @@ async def main() -> None:
             figures["peak_rss_mb"] = await bot_memory(url)
         finally:
             if admin_url:
-                await _drop_postgres(admin_url, url)
+                await drop_postgres(admin_url, url)
     backend = make_url(url).get_backend_name()
     print(f"backend: {backend}")
     for key, value in figures.items():

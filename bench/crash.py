@@ -50,7 +50,6 @@ import sqlite3
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -61,6 +60,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from bench.databases import drop_postgres, fresh_postgres
 from berdaya_sandbox.emulator import BotApiEmulator, SentMessage, SimulatedUser
 from bot.storage.crypto import Keys, new_key
 from bot.storage.db import Database
@@ -760,24 +760,6 @@ def table(figures: Figures) -> str:
     return "\n".join(lines)
 
 
-async def _fresh_postgres(admin_url: str) -> str:
-    name = f"berdaya_crash_{uuid.uuid4().hex[:8]}"
-    admin = Database(admin_url, key_file=False)
-    async with admin.engine.connect() as conn:
-        await conn.execution_options(isolation_level="AUTOCOMMIT")
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    await admin.dispose()
-    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-
-
-async def _drop_postgres(admin_url: str, url: str) -> None:
-    admin = Database(admin_url, key_file=False)
-    async with admin.engine.connect() as conn:
-        await conn.execution_options(isolation_level="AUTOCOMMIT")
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
-    await admin.dispose()
-
-
 def parser() -> argparse.ArgumentParser:
     """The bench's options."""
     options = argparse.ArgumentParser(
@@ -808,14 +790,14 @@ async def main(argv: list[str] | None = None) -> Figures:
     workdir = Path(tempfile.mkdtemp(prefix="berdaya-crash-"))
     admin = args.database_url
     if admin and make_url(admin).get_backend_name() == "postgresql":
-        url, backend = await _fresh_postgres(admin), "postgresql"
+        url, backend = await fresh_postgres(admin, "berdaya_crash"), "postgresql"
     else:
         url, backend = f"sqlite+aiosqlite:///{workdir / 'crash.db'}", "sqlite"
     try:
         figures = await run(args, url, workdir, backend)
     finally:
         if backend == "postgresql":
-            await _drop_postgres(admin, url)
+            await drop_postgres(admin, url)
     print(table(figures))
     print(f"(the bot's log and each kill: {workdir})" if args.keep else "", file=sys.stderr)
     if args.json:

@@ -23,14 +23,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -53,33 +49,11 @@ class Summary:
         return self.updates / self.walking if self.walking else 0.0
 
 
-async def _fresh_postgres(admin_url: str) -> str:
-    from bot.storage.db import Database
-
-    name = f"berdaya_fuzz_{uuid.uuid4().hex[:8]}"
-    admin = Database(admin_url)
-    async with admin.engine.connect() as conn:
-        await conn.execution_options(isolation_level="AUTOCOMMIT")
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    await admin.dispose()
-    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-
-
-async def _drop_postgres(admin_url: str, url: str) -> None:
-    from bot.storage.db import Database
-
-    admin = Database(admin_url)
-    async with admin.engine.connect() as conn:
-        await conn.execution_options(isolation_level="AUTOCOMMIT")
-        name = make_url(url).database
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    await admin.dispose()
-
-
 async def walk_here(
     *, updates: int, seed: int, fail_fast: bool, admin_url: str = ""
 ) -> dict[str, Any]:
     """One process's walk: a fresh database, the emulator, the bot, then the fuzz."""
+    from bench.databases import drop_postgres, fresh_postgres
     from berdaya_sandbox.emulator import BotApiEmulator
     from bot.clock import FakeClock
     from bot.storage.db import Database
@@ -90,7 +64,7 @@ async def walk_here(
 
     with tempfile.TemporaryDirectory() as folder:
         if admin_url:
-            url = await _fresh_postgres(admin_url)
+            url = await fresh_postgres(admin_url, "berdaya_fuzz")
         else:
             url = f"sqlite+aiosqlite:///{Path(folder) / 'fuzz.db'}"
         db = Database(url, keys=TEST_KEYS)
@@ -118,7 +92,7 @@ async def walk_here(
             await emulator.stop()
             await db.dispose()
             if admin_url:
-                await _drop_postgres(admin_url, url)
+                await drop_postgres(admin_url, url)
     return result
 
 

@@ -234,14 +234,6 @@ async def release_all(session: AsyncSession) -> int:
     return int(released.rowcount)  # type: ignore[attr-defined]
 
 
-async def pending_count(session: AsyncSession) -> int:
-    """Updates still to handle, all chats together."""
-    count = await session.scalar(
-        select(func.count()).select_from(InboxUpdate).where(InboxUpdate.status == PENDING)
-    )
-    return int(count or 0)
-
-
 async def purge(session: AsyncSession, *, now: datetime) -> None:
     """Forget handled ids past the redelivery window, and chats with nothing left."""
     cutoff = now - REMEMBER_FOR

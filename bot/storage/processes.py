@@ -41,11 +41,6 @@ def alive(now: datetime) -> Select[tuple[str]]:
     return select(ProcessRow.id).where(ProcessRow.heartbeat_at > now - ALIVE_FOR)
 
 
-async def alive_ids(session: AsyncSession, *, now: datetime) -> list[str]:
-    """The ids of the processes alive at `now`."""
-    return list((await session.execute(alive(now))).scalars())
-
-
 async def forget(session: AsyncSession, *, process_ids: Sequence[str]) -> None:
     """Processes that stopped (or died long ago)."""
     if process_ids:
@@ -81,12 +76,6 @@ async def hold_lease(
 async def drop_lease(session: AsyncSession, *, name: str, holder: str) -> None:
     """Give the lease up at once (a clean stop): another process need not wait for it to lapse."""
     await session.execute(delete(Lease).where(Lease.name == name, Lease.holder == holder))
-
-
-async def lease_holder(session: AsyncSession, *, name: str, now: datetime) -> str | None:
-    """Who holds the lease now (None when nobody does)."""
-    row = await session.get(Lease, name)
-    return row.holder if row is not None and row.expires_at > now else None
 
 
 async def drop_all_leases(session: AsyncSession) -> None:

@@ -18,6 +18,7 @@ from bot.storage.models.casework import (
     Upt,
 )
 from bot.storage.models.data_rights import Erasure
+from bot.storage.models.media import Agency, MediaFile, MediaKind, MediaOwner
 from bot.storage.models.inbox import InboxChat, InboxStatus, InboxUpdate, Lease, ProcessRow
 from bot.storage.models.messaging import OutboxKind, OutboxMessage, OutboxStatus, Priority
 from bot.storage.models.people import (
@@ -30,6 +31,10 @@ from bot.storage.models.people import (
 )
 
 __all__ = [
+    "Agency",
+    "MediaFile",
+    "MediaKind",
+    "MediaOwner",
     "NAMING_CONVENTION",
     "Alert",
     "AlertDelivery",

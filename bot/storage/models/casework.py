@@ -26,6 +26,10 @@ class Staff(Base):
     created_at: Mapped[datetime]
     # The command menu last set for her chat; NULL after any change, so a tick sets it again.
     command_menu: Mapped[str | None] = mapped_column(String(64), index=True)
+    # A partner officer's agency: she sees only what was referred to it.
+    agency_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agencies.id", ondelete="SET NULL"), index=True
+    )
 
 
 class Upt(Base):

@@ -1,20 +1,41 @@
 """What a client has asked for, across features: the shared shape of /status, the client's
-card and the daily digest.
+card, the daily digest and the data rights (/dataku, /hapus).
 
 Each feature that takes requests (marketing help, program applications) provides a
-`Provider`; `/status`, `/klien` and the digest only ever talk to providers, so a new kind of
-request is one more provider in `PROVIDERS`.
+`Provider`; `/status`, `/klien`, the digest and the data rights only ever talk to providers
+(`providers()`), so a new kind of request is one more provider there.
+
+Notes for providers (B: `marketing.PROVIDER`, C: `programs.PROVIDER`), refined by D:
+- `items` returns every request of hers of this kind, any order; `/status` sorts them
+  (newest `created_at` first) and pages them. `last_staff_message` is the latest text staff
+  (caseworker or partner officer) wrote *to her* about it, plain text, or None.
+- `digest` gets `client_ids`: the clients in the caseworker's area, either a list of ids or a
+  SQL SELECT of client ids. Use it only as `YourModel.client_id.in_(client_ids)` (never
+  `len()`, `bool()` or iteration). `new`: created in [since, now); `unanswered`: still open
+  (not done/declined/accepted/rejected…) with no staff answer, created before `now - 3 days`
+  (`UNANSWERED_AFTER`).
+- `export` (optional, default None): JSON-ready dicts, one per request, of everything stored
+  about her requests of this kind (her free text, choices, states and dates, messages staff
+  sent her, how many files); no staff-internal notes. Used by /dataku.
+- `erase` (optional, default None): blank her free text in this kind's rows (keep states and
+  dates for statistics) and erase their stored files with `media.erase_owned(...)`; return
+  the file paths `erase_owned` gave back, which /hapus unlinks after the commit. Never commit.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
+
+UNANSWERED_AFTER = timedelta(days=3)  # an open request without a staff answer this long
 
 
 @dataclass(frozen=True)
@@ -37,10 +58,13 @@ class DigestCounts:
     unanswered: int
 
 
+ClientIds = Sequence[int] | Select[Any]  # ids, or a SELECT of ids: use only with `.in_()`
 ItemsFn = Callable[[AsyncSession, Translator, int], Awaitable[Sequence[StatusItem]]]
 DigestFn = Callable[
-    [AsyncSession, Sequence[int], datetime, datetime], Awaitable[DigestCounts]
+    [AsyncSession, ClientIds, datetime, datetime], Awaitable[DigestCounts]
 ]  # (session, client ids in scope, since, now)
+ExportFn = Callable[[AsyncSession, int], Awaitable[Sequence[dict[str, Any]]]]  # client id
+EraseFn = Callable[[AsyncSession, int], Awaitable[Sequence[str]]]  # client id -> file paths
 
 
 @dataclass(frozen=True)
@@ -51,3 +75,45 @@ class Provider:
     digest_label: str  # msgid, e.g. N_("Permintaan pemasaran")
     items: ItemsFn  # (session, translator, client id) -> items, any order
     digest: DigestFn
+    export: ExportFn | None = None  # (session, client id) -> JSON-ready records, for /dataku
+    erase: EraseFn | None = None  # (session, client id) -> stored file paths, for /hapus
+
+
+# The features that take requests, in the order their sections are shown.
+PROVIDER_MODULES = ("bot.services.marketing", "bot.services.programs")
+
+
+def providers() -> tuple[Provider, ...]:
+    """Every kind of request there is (a module not written yet is skipped)."""
+    found: list[Provider] = []
+    for name in PROVIDER_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+            continue
+        provider = getattr(module, "PROVIDER", None)
+        if isinstance(provider, Provider):
+            found.append(provider)
+    return tuple(found)
+
+
+async def items_of(
+    session: AsyncSession, translator: Translator, *, client_id: int
+) -> list[StatusItem]:
+    """Every request and application of one client, newest first."""
+    found: list[StatusItem] = []
+    for provider in providers():
+        found.extend(await provider.items(session, translator, client_id))
+    return sorted(found, key=lambda item: item.created_at, reverse=True)
+
+
+async def digest_counts(
+    session: AsyncSession, *, client_ids: ClientIds, since: datetime, now: datetime
+) -> list[tuple[Provider, DigestCounts]]:
+    """Per kind of request, its counts for the clients in scope."""
+    return [
+        (provider, await provider.digest(session, client_ids, since, now))
+        for provider in providers()
+    ]

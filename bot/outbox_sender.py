@@ -333,11 +333,20 @@ class OutboxSender:
         self._refreshed_at = wall_now
 
     async def _attempt(self, row: OutboxMessage) -> Outcome:
-        edit = row.kind == OutboxKind.EDIT_BUTTONS.value
+        edit = row.kind in (OutboxKind.EDIT_BUTTONS.value, OutboxKind.EDIT_TEXT.value)
         try:
             if edit:
                 assert row.edit_message_id is not None
                 buttons = buttons_from_json((row.payload or {}).get("buttons"))
+                if row.kind == OutboxKind.EDIT_TEXT.value:
+                    await self.bot.edit_message_text(
+                        row.text,
+                        row.chat_id,
+                        row.edit_message_id,
+                        reply_markup=inline_keyboard(buttons),
+                        rate_limit_args=lane(row.priority),
+                    )
+                    return Sent()
                 await self.bot.edit_message_reply_markup(
                     row.chat_id,
                     row.edit_message_id,

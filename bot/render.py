@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -13,6 +16,7 @@ from telegram import (
 from bot.chat.messages import Buttons, Message
 
 ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+_TAG = re.compile(r"<[^>]*>")
 
 
 def inline_keyboard(buttons: Buttons) -> InlineKeyboardMarkup | None:
@@ -40,6 +44,12 @@ def reply_markup(message: Message) -> ReplyMarkup | None:
     if message.remove_reply_keyboard:
         return ReplyKeyboardRemove()
     return None
+
+
+def plain_text(html: str) -> str:
+    """What Telegram shows of a message written in its HTML (tags gone, entities decoded,
+    the ends trimmed), to compare with a message's text as Telegram reports it."""
+    return unescape(_TAG.sub("", html)).strip()
 
 
 def same_buttons(buttons: Buttons, current: InlineKeyboardMarkup | None) -> bool:

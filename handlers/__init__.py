@@ -19,6 +19,7 @@ def all_features() -> tuple[Feature, ...]:
         data_rights,
         onboarding,
         report,
+        requests_status,
         staff_admin,
         staff_checkins,
     )
@@ -33,4 +34,5 @@ def all_features() -> tuple[Feature, ...]:
         staff_admin.FEATURE,
         staff_checkins.FEATURE,
         data_rights.FEATURE,
+        requests_status.FEATURE,
     )

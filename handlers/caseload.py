@@ -52,6 +52,7 @@ EVENT_LABELS = {
     "verified": N_("Diverifikasi"),
     "rejected": N_("Ditolak"),
 }
+CARD_REQUESTS = 5  # the newest; /status shows a client all of hers
 DECISION_FLOWS = frozenset({verify.FLOW.name, reject.FLOW.name})
 BUSY = N_("Anda sedang mengisi data. Lanjutkan di bawah, atau ketik /batal.")
 
@@ -152,7 +153,9 @@ async def on_card(turn: Turn, action: ClientCard) -> None:
     """The client card as a new message; a client she does not cover is a stale button."""
     _ = turn.gettext
     assert turn.staff is not None
-    card = await caseload.client_card(turn.session, viewer=turn.staff, client_id=action.client_id)
+    card = await caseload.client_card(
+        turn.session, viewer=turn.staff, client_id=action.client_id, translator=turn.t
+    )
     if card is None:
         await _stale(turn)
         return
@@ -211,6 +214,17 @@ def card_lines(turn: Turn, card: ClientDetails) -> list[str]:
         )
     if not card.reports:
         lines.append(_("Belum ada laporan."))
+    lines += ["", _("<b>Permintaan dan pendaftaran program</b>")]
+    for item in card.requests[:CARD_REQUESTS]:
+        lines.append(
+            f"• {escape(turn.t.date(item.created_at))} · {escape(item.kind_label)}: "
+            f"{escape(item.title[:80])} · {escape(item.state_label)}"
+        )
+    if len(card.requests) > CARD_REQUESTS:
+        more = len(card.requests) - CARD_REQUESTS
+        lines.append(_("• … dan {count} lainnya").format(count=more))
+    if not card.requests:
+        lines.append(_("Belum ada permintaan."))
     lines += ["", _("<b>Riwayat</b>")]
     for event in card.events:
         label = _(EVENT_LABELS[event.kind]) if event.kind in EVENT_LABELS else escape(event.kind)

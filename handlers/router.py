@@ -28,7 +28,7 @@ from bot.chat.turn import UNCHANGED, FlowState, Input, Kind, Turn
 from bot.i18n import guess_language, translator
 from bot.log_context import bind_step, bind_update
 from bot.outbox_sender import OutboxSender
-from bot.render import same_buttons
+from bot.render import plain_text, same_buttons
 from bot.services import accounts, flows, outbox, staff
 from bot.services.staff import StaffProfile
 from bot.services_container import AppServices
@@ -320,9 +320,12 @@ def _edit(turn: Turn, update: Update) -> EditButtons | None:
         return None
     markup = pressed.reply_markup
     current = markup if isinstance(markup, InlineKeyboardMarkup) else None
-    if same_buttons(turn.pressed_buttons, current):
+    text = turn.pressed_text
+    if text is not None and plain_text(text) == (pressed.text or "").strip():
+        text = None  # (a second press of the same ◀/▶: the page is on screen already)
+    if text is None and same_buttons(turn.pressed_buttons, current):
         return None
-    return EditButtons(pressed.message_id, turn.pressed_buttons)
+    return EditButtons(pressed.message_id, turn.pressed_buttons, text=text)
 
 
 def _where(turn: Turn | None) -> dict[str, str | None]:

@@ -100,7 +100,9 @@ def buttons_from_json(rows: Sequence[Sequence[Sequence[str]]] | None) -> Buttons
 
 @dataclass(frozen=True, slots=True)
 class EditButtons:
-    """Replace the buttons under a message already sent (None removes them)."""
+    """Replace the buttons under a message already sent (None removes them), and with `text`
+    its text too (a list turned to another page in place)."""
 
     message_id: int
     buttons: Buttons = field(default=())
+    text: str | None = None

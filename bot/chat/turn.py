@@ -168,6 +168,7 @@ class Turn:
     replies: list[Message] = field(default_factory=list)
     toast: str | None = None  # the answer shown on a pressed button
     pressed_buttons: Any = UNCHANGED  # new buttons for the pressed message; () removes them
+    pressed_text: str | None = None  # new text for it too (set with `turn_page`)
     flow_ended: bool = False
     queued_outbox: bool = False  # something was queued for others: deliver right after commit
     conductor: Conductor = field(default_factory=_NoConductor)
@@ -222,6 +223,11 @@ class Turn:
     def show_menu(self, *, greeting: bool = False) -> None:
         """Queue the person's menu (the client menu, the staff menu, or the way in)."""
         self.conductor.show_menu(self, greeting)
+
+    def turn_page(self, text: str, buttons: Buttons) -> None:
+        """Show another page in the pressed message itself: its text and its buttons."""
+        self.pressed_text = text
+        self.pressed_buttons = buttons
 
     def begin(self, flow: str, state: str, draft: BaseModel) -> None:
         """Open a flow at `state` with a fresh draft (the caller then asks that step)."""

@@ -22,8 +22,9 @@ from bot.chat.callbacks import CallbackData
 from bot.domain.nik import validate_nik
 from bot.domain.reference import ppks_by_no
 from bot.domain.vocabulary import BusinessStatus, ClientStatus, StaffRole
-from bot.i18n import translator
-from bot.services import outbox, registration
+from bot.i18n import Translator, translator
+from bot.services import outbox, overview, registration
+from bot.services.overview import StatusItem
 from bot.services.registration import NewInvitation
 from bot.services.staff import StaffProfile
 from bot.storage import caseload as repo
@@ -186,6 +187,7 @@ class ClientDetails:
     rejection_reason: str | None
     reports: tuple[ReportLine, ...]
     events: tuple[EventLine, ...]
+    requests: tuple[StatusItem, ...] = ()  # her requests and applications, newest first
 
 
 async def _covered(session: AsyncSession, viewer: StaffProfile, client_id: int) -> Client | None:
@@ -199,12 +201,22 @@ async def _covered(session: AsyncSession, viewer: StaffProfile, client_id: int) 
 
 
 async def client_card(
-    session: AsyncSession, *, viewer: StaffProfile, client_id: int
+    session: AsyncSession,
+    *,
+    viewer: StaffProfile,
+    client_id: int,
+    translator: Translator | None = None,
 ) -> ClientDetails | None:
-    """The client card, or None when the client does not exist or is not the viewer's."""
+    """The client card, or None when the client does not exist or is not the viewer's; with a
+    `translator`, her requests and applications too (labelled in the viewer's language)."""
     client = await _covered(session, viewer, client_id)
     if client is None:
         return None
+    requests = (
+        await overview.items_of(session, translator, client_id=client.id)
+        if translator is not None
+        else []
+    )
     latest = await reports.latest(session, client_id=client.id, limit=CARD_REPORTS)
     events = await repo.recent_events(session, client_id=client.id, limit=CARD_EVENTS)
     upt = await repo.upts(session, ids=[client.upt_id]) if client.upt_id is not None else []
@@ -228,6 +240,7 @@ async def client_card(
             for r in latest
         ),
         events=tuple(EventLine(e.created_at, e.kind, e.note, name) for e, name in events),
+        requests=tuple(requests),
     )
 
 

@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.reference import region_by_code
 from bot.i18n import N_, Translator, translator
-from bot.services import followups, outbox, staff
+from bot.services import followups, outbox, overview, staff
+from bot.services.overview import DigestCounts
 from bot.storage import followups as repo
 from bot.storage.models import AlertKind, BusinessStatus, CheckInStatus
 
@@ -52,12 +53,19 @@ class Digest:
     mine: list[Named] = field(default_factory=list)  # open cases she claimed
     overdue: list[Named] = field(default_factory=list)
     pending: list[followups.Pending] = field(default_factory=list)
+    # Per kind of request (its label, a msgid): new ones, and open ones unanswered for 3 days.
+    requests: list[tuple[str, DigestCounts]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         """Nothing to say: no digest is sent."""
         return not (
-            self.report_count or self.unclaimed or self.mine or self.overdue or self.pending
+            self.report_count
+            or self.unclaimed
+            or self.mine
+            or self.overdue
+            or self.pending
+            or self.requests
         )
 
 
@@ -85,6 +93,9 @@ async def build_digest(
         unanswered_after=OVERDUE_AFTER,
         missed_since=now - MISSED_WITHIN,
     )
+    counts = await overview.digest_counts(
+        session, client_ids=repo.client_ids_in(regions, upts), since=since, now=until
+    )
     return Digest(
         report_count=len(reports),
         notable=[(name, status) for status, name in reports if status in NOTABLE],
@@ -92,6 +103,7 @@ async def build_digest(
         mine=[(name, kind) for kind, claimer, name in alerts if claimer is not None],
         overdue=[(name, status) for status, name in overdue],
         pending=await followups.unanswered(session, profile=profile, before=until),
+        requests=[(p.digest_label, c) for p, c in counts if c.new or c.unanswered],
     )
 
 
@@ -114,6 +126,14 @@ def render_digest(t: Translator, digest: Digest, day: date) -> str:
     if digest.report_count:
         lines += ["", _("📝 <b>Laporan baru: {count}</b>").format(count=digest.report_count)]
         lines += _names(t, digest.notable, NOTABLE)
+    if digest.requests:
+        lines += ["", _("📬 <b>Permintaan dan pendaftaran program</b>")]
+        lines += [
+            _("• {label}: {new} baru, {unanswered} belum dijawab lebih dari 3 hari").format(
+                label=_(label), new=counts.new, unanswered=counts.unanswered
+            )
+            for label, counts in digest.requests
+        ]
     if digest.unclaimed or digest.mine:
         heading = _(
             "🚨 <b>Peringatan terbuka: {unclaimed} belum ditangani, {mine} Anda tangani</b>"

@@ -106,8 +106,8 @@ async def queue_replies(
     if edit is not None:
         rows.append(
             OutboxMessage(
-                kind=OutboxKind.EDIT_BUTTONS.value,
-                text="",
+                kind=(OutboxKind.EDIT_BUTTONS if edit.text is None else OutboxKind.EDIT_TEXT).value,
+                text=edit.text or "",
                 payload={"buttons": buttons_to_json(edit.buttons)},
                 edit_message_id=edit.message_id,
                 **common,

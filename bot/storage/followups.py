@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, exists, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,6 +34,11 @@ def still_processed() -> ColumnElement[bool]:
     """SQL condition on Client: not erased, and no withdrawn consent (/privasi, /hapus)."""
     withdrawn = exists().where(User.id == Client.user_id, User.consent_active.is_(False))
     return and_(Client.status != ClientStatus.ERASED.value, ~withdrawn)
+
+
+def client_ids_in(region_codes: Collection[str], upt_ids: Collection[int]) -> Select[Any]:
+    """A SELECT of the ids of the clients in the area who are still processed (for `.in_()`)."""
+    return select(Client.id).where(in_areas(region_codes, upt_ids), still_processed())
 
 
 # -- schedules -------------------------------------------------------------------------------

@@ -71,6 +71,8 @@ async def test_commands_are_registered_in_each_language(harness: Harness) -> Non
         "perbaiki",
         "hapus",
         "privasi",
+        "status",
+        "aduan",
     ]
     assert indonesian[1]["description"] == "Laporkan keadaan usaha"
     assert javanese[1]["description"] != indonesian[1]["description"]

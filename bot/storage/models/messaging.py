@@ -31,6 +31,7 @@ class OutboxKind(StrEnum):
 
     SEND = "send"  # a new message
     EDIT_BUTTONS = "edit_buttons"  # replace the buttons under a message already sent
+    EDIT_TEXT = "edit_text"  # replace a sent message's text and its buttons
 
 
 class Priority(IntEnum):

@@ -11,6 +11,7 @@ import contextlib
 import importlib
 import logging
 import re
+import shutil
 import sys
 import threading
 from collections.abc import Awaitable, Callable
@@ -52,10 +53,11 @@ StartBot = Callable[[str, str], Awaitable[AsyncStopper]]
 
 def _fresh_database(data_dir: Path) -> Path:
     """Create ``data_dir`` and delete the previous run's sandbox.db (and its -wal/-shm/-journal
-    files). Returns the absolute database path."""
+    files) and its downloaded media. Returns the absolute database path."""
     data_dir.mkdir(parents=True, exist_ok=True)
     for old in data_dir.glob("sandbox.db*"):
         old.unlink()
+    shutil.rmtree(data_dir / "media", ignore_errors=True)  # the old database's files
     return data_dir.resolve() / "sandbox.db"
 
 
@@ -72,6 +74,8 @@ def _start_real_bot(db_path: Path) -> StartBot:
             telegram_bot_token=SecretStr(token),
             telegram_api_url=api_url,
             database_url=f"sqlite+aiosqlite:///{db_path}",
+            # Downloaded photos and documents stay in the sandbox's folder too.
+            media_dir=db_path.parent / "media",
             # The local emulator has no flood control: no pacing, answers as fast as they come.
             rate_limit_per_second=0,
             # A fresh database each time: throw-away keys, no key file, no warning in the chat.

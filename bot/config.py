@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from itertools import pairwise
+from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -74,6 +75,12 @@ class Settings(BaseSettings):
     webhook_listen: str = Field(
         default="127.0.0.1:8080",
         validation_alias=AliasChoices("BERDAYA_WEBHOOK_LISTEN", "webhook_listen"),
+    )
+    # Photos and documents people send (docs/PRIVACY.md): downloaded here by the media job,
+    # one folder per request or application; created (mode 0700) on the first download.
+    media_dir: Path = Field(
+        default=Path("./berdaya-media"),
+        validation_alias=AliasChoices("BERDAYA_MEDIA_DIR", "media_dir"),
     )
     checkin_offsets: Annotated[tuple[int, ...], NoDecode] = Field(
         default=DEFAULT_CHECKIN_OFFSETS,

@@ -34,19 +34,20 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InputFile
+from telegram import InputFile, InputMediaDocument, InputMediaPhoto
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
 from bot.chat.messages import Message, buttons_from_json
 from bot.clock import Clock, SystemClock
 from bot.i18n import translator
+from bot.media_fetcher import TelegramFiles
 from bot.pacer import lane
 from bot.render import inline_keyboard, reply_markup
 from bot.services import accounts, outbox, staff
 from bot.services_container import AppServices
 from bot.storage import outbox as repo
-from bot.storage.models import OutboxKind, OutboxMessage, OutboxStatus, Priority
+from bot.storage.models import MediaKind, OutboxKind, OutboxMessage, OutboxStatus, Priority
 
 log = logging.getLogger(__name__)
 # Chats served at once, one message in flight each. Telegram takes about 30 messages a second
@@ -190,6 +191,7 @@ class OutboxSender:
         self._refreshed_at: datetime | None = None
         self._delivering = asyncio.Lock()
         self._writer = _GroupWriter(services, _tell_admins_of_expired)
+        self.files = TelegramFiles(bot)  # for the media job (handlers/media.py)
 
     async def send_claimed(self, rows: Sequence[OutboxMessage]) -> None:
         """A turn's replies, the first (of each chat) claimed in its transaction: send them now,
@@ -355,6 +357,8 @@ class OutboxSender:
                 )
                 return Sent()
             message = Message.from_json(row.text, row.payload)
+            if message.media:  # files Telegram has, by file id
+                return await self._send_media(row, message)
             if message.document is not None:  # a file, the text as its caption
                 name, content = message.document
                 result = await self.bot.send_document(
@@ -376,6 +380,40 @@ class OutboxSender:
             outcome = classify(error, attempts=row.attempts, edit=edit)
             log.info("outbox %s (%s): %s", row.id, row.purpose, type(outcome).__name__)
             return outcome
+
+    async def _send_media(self, row: OutboxMessage, message: Message) -> Sent:
+        """One photo or document with the caption and buttons, or an album (the caption on its
+        first item; Telegram allows no buttons under an album)."""
+        caption = message.text or None
+        if len(message.media) == 1:
+            kind, file_id = message.media[0]
+            if kind == MediaKind.PHOTO:
+                result = await self.bot.send_photo(
+                    row.chat_id,
+                    file_id,
+                    caption=caption,
+                    reply_markup=reply_markup(message),
+                    rate_limit_args=lane(row.priority),
+                )
+            else:
+                result = await self.bot.send_document(
+                    row.chat_id,
+                    file_id,
+                    caption=caption,
+                    reply_markup=reply_markup(message),
+                    rate_limit_args=lane(row.priority),
+                )
+            return Sent(result.message_id)
+        album = [
+            InputMediaPhoto(file_id, caption=None if index else caption)
+            if kind == MediaKind.PHOTO
+            else InputMediaDocument(file_id, caption=None if index else caption)
+            for index, (kind, file_id) in enumerate(message.media)
+        ]
+        results = await self.bot.send_media_group(
+            row.chat_id, album, rate_limit_args=lane(row.priority)
+        )
+        return Sent(results[0].message_id)
 
     def _change(self, row: OutboxMessage, outcome: Outcome) -> tuple[dict[str, Any], int]:
         """The row's new values, and 1 when it has just expired."""

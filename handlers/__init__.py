@@ -17,6 +17,7 @@ def all_features() -> tuple[Feature, ...]:
         checkins,
         core,
         data_rights,
+        media,
         onboarding,
         report,
         requests_status,
@@ -34,5 +35,6 @@ def all_features() -> tuple[Feature, ...]:
         staff_admin.FEATURE,
         staff_checkins.FEATURE,
         data_rights.FEATURE,
+        media.FEATURE,
         requests_status.FEATURE,
     )

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from bot.chat.callbacks import CallbackData
 from bot.chat.turn import Turn
 from bot.domain.vocabulary import StaffRole
+from bot.services.media import FileSource
 from bot.services_container import AppServices
 from conversations.engine import AnyFlow
 
@@ -38,7 +39,13 @@ ADMINS: Roles = frozenset({StaffRole.ADMIN})
 
 
 class Courier(Protocol):
-    """Delivers what is due in the outbox (the jobs' only way to reach people)."""
+    """Delivers what is due in the outbox (the jobs' only way to reach people), and fetches
+    the files people sent (the media job's only way to the Bot API)."""
+
+    @property
+    def files(self) -> FileSource:
+        """getFile and the download, with errors sorted for retrying."""
+        ...
 
     async def deliver_due(self) -> int:
         """Send what is due now; returns how many were sent."""

@@ -7,7 +7,9 @@ per-user update processor tells us, so tests never sleep.
 from __future__ import annotations
 
 import asyncio
+import tempfile
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
@@ -27,10 +29,18 @@ PROCESS_TIMEOUT = 15.0
 class Harness:
     """The emulator, a running bot, and a fake clock."""
 
-    def __init__(self, emulator: BotApiEmulator, database_url: str, clock: FakeClock) -> None:
+    def __init__(
+        self,
+        emulator: BotApiEmulator,
+        database_url: str,
+        clock: FakeClock,
+        media_dir: Path | None = None,
+    ) -> None:
         self.emulator = emulator
         self.database_url = database_url
         self.clock = clock
+        # Downloaded photos and documents: the test's own folder, never the working directory.
+        self.media_dir = media_dir or Path(tempfile.mkdtemp(prefix="berdaya-media-"))
         self.app: Application | None = None  # type: ignore[type-arg]
         self._done: dict[int, asyncio.Event] = {}
 
@@ -46,6 +56,7 @@ class Harness:
             album_window_seconds=0.3,
             data_keys=(SecretStr(TEST_DATA_KEY),),
             hmac_key=SecretStr(TEST_HMAC_KEY),
+            media_dir=self.media_dir,
         )
 
     async def start(self) -> None:

@@ -97,6 +97,10 @@ class FileStore:
         self._by_path[stored.file_path] = stored
         return stored
 
+    def all(self) -> list[StoredFile]:
+        """Every file, oldest first (each photo's thumbnail after it)."""
+        return list(self._by_id.values())
+
     def get(self, file_id: str) -> StoredFile | None:
         """The file with this file_id, if known."""
         return self._by_id.get(file_id)

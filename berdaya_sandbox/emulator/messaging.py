@@ -174,19 +174,33 @@ def _resolve_file(st: EmulatorState, source: Upload | str | None, kind: str) -> 
     return stored
 
 
-async def _send_media(st: EmulatorState, p: Params, kind: str) -> Any:
-    chat = st.chat_for_bot(_chat_id(p))
-    stored = _resolve_file(st, p.get_file(kind), kind)
-    caption = format_text(
+def _caption(st: EmulatorState, raw: str, parse_mode: str | None, entities: Any) -> FormattedText:
+    return format_text(
         st,
-        p.get_str("caption") or "",
-        p.get_str("parse_mode"),
-        p.get_json("caption_entities"),
+        raw,
+        parse_mode,
+        entities,
         limit=CAPTION_LIMIT,
         too_long=errors.CAPTION_TOO_LONG,
         empty=None,
     )
+
+
+async def _send_media(st: EmulatorState, p: Params, kind: str) -> Any:
+    chat = st.chat_for_bot(_chat_id(p))
+    stored = _resolve_file(st, p.get_file(kind), kind)
+    caption = _caption(
+        st, p.get_str("caption") or "", p.get_str("parse_mode"), p.get_json("caption_entities")
+    )
     message = _new_message(st, chat, p, _markup(p))
+    _attach(st, message, stored, kind, caption)
+    st.add_bot_message(chat, message)
+    return st.message_dict(message)
+
+
+def _attach(
+    st: EmulatorState, message: SentMessage, stored: StoredFile, kind: str, caption: FormattedText
+) -> None:
     if kind == "photo":
         message.photo = st.files.photo_sizes(stored)
     else:
@@ -200,8 +214,6 @@ async def _send_media(st: EmulatorState, p: Params, kind: str) -> Any:
     message.caption = caption.text or None
     message.caption_html = caption.html
     message.caption_entities = caption.entities
-    st.add_bot_message(chat, message)
-    return st.message_dict(message)
 
 
 @method("sendPhoto")
@@ -214,6 +226,44 @@ async def send_photo(st: EmulatorState, p: Params) -> Any:
 async def send_document(st: EmulatorState, p: Params) -> Any:
     """sendDocument: a multipart upload, a known document file_id or a URL."""
     return await _send_media(st, p, "document")
+
+
+@method("sendMediaGroup")
+async def send_media_group(st: EmulatorState, p: Params) -> Any:
+    """sendMediaGroup: an album of 2–10 photos, or of 2–10 documents (not mixed), each a file_id,
+    an ``attach://`` upload or a URL; a caption on any item; no reply markup. Returns the
+    messages, which share a ``media_group_id``."""
+    chat = st.chat_for_bot(_chat_id(p))
+    items = p.get_json("media", bad_request(errors.MEDIA_TYPE_INVALID))
+    if not isinstance(items, list) or not 2 <= len(items) <= 10:
+        raise bad_request(errors.MEDIA_GROUP_SIZE)
+    kinds = [item.get("type") if isinstance(item, dict) else None for item in items]
+    if any(kind not in ("photo", "document") for kind in kinds):
+        raise bad_request(errors.MEDIA_TYPE_INVALID)
+    if "document" in kinds and "photo" in kinds:
+        raise bad_request(errors.MEDIA_GROUP_MIXED)
+    prepared = []
+    for item, kind in zip(items, kinds, strict=True):
+        source = item.get("media")
+        if isinstance(source, str) and source.startswith("attach://"):
+            source = p.uploads.get(source.removeprefix("attach://"))
+        stored = _resolve_file(st, source, str(kind))
+        caption = _caption(
+            st,
+            str(item.get("caption") or ""),
+            item.get("parse_mode"),
+            item.get("caption_entities"),
+        )
+        prepared.append((stored, str(kind), caption))
+    group = f"emu-album-{st.next_media_group()}"
+    sent = []
+    for stored, kind, caption in prepared:  # all checked first: an album arrives whole or not
+        message = _new_message(st, chat, p, ParsedMarkup())
+        message.media_group_id = group
+        _attach(st, message, stored, kind, caption)
+        st.add_bot_message(chat, message)
+        sent.append(st.message_dict(message))
+    return sent
 
 
 def _message_to_edit(st: EmulatorState, p: Params) -> SentMessage:

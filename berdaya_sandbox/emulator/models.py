@@ -104,6 +104,7 @@ class SentMessage:
     caption_html: str | None = None
     caption_entities: list[dict[str, Any]] = field(default_factory=list)
     reply_to_message_id: int | None = None
+    media_group_id: str | None = None  # the album (sendMediaGroup) this message belongs to
     edited: bool = False
     edit_date: int | None = None
     deleted: bool = False

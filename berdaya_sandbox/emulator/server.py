@@ -22,6 +22,8 @@ from .users import SimulatedUser
 logger = logging.getLogger(__name__)
 
 DEFAULT_TOKEN = "123456:TEST-TOKEN-berdaya"
+# The name fail_next takes for the file download (``/file/bot<token>/<path>``), not a method.
+FILE_DOWNLOAD = "download"
 # Uploads up to Telegram's 50 MB document limit, plus form overhead.
 _MAX_REQUEST_BYTES = 60 * 1024 * 1024
 
@@ -191,6 +193,9 @@ class BotApiEmulator:
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.state.token:
             return _json(ApiError(401, errors.UNAUTHORIZED).to_json(), 401)
+        failure = self._take_failure(FILE_DOWNLOAD, None)  # fail_next("download", ...)
+        if failure is not None and failure.error is not None:
+            return _json(failure.error.to_json(), failure.error.error_code)
         stored = self.state.files.by_path(request.match_info["file_path"])
         if stored is None:
             return _json(ApiError(404, errors.NOT_FOUND).to_json(), 404)
@@ -305,6 +310,9 @@ class BotApiEmulator:
         - ``hang=S``: no answer for S seconds (the client times out; nothing is delivered);
         - ``hang_after=S``: the call is carried out, then answered only after S seconds (the
           client times out although the message arrived: the duplicate case).
+
+        ``method="download"`` makes the file downloads after getFile fail instead (with an
+        error answer only: ``retry_after`` or ``error_code`` and ``description``).
         """
         error = None
         mode = "error"

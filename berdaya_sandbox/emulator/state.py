@@ -180,8 +180,14 @@ class EmulatorState:
         self._next_user_id = 7_000_000_001
         self._next_query_id = 4_400_000_000_000_000_001
         self._poll_generation = 0
+        self._media_groups = 0
         # Long polls currently waiting; tests use it to know a poll has reached the server.
         self.waiting_polls = 0
+
+    def next_media_group(self) -> int:
+        """A new album number (sendMediaGroup)."""
+        self._media_groups += 1
+        return self._media_groups
 
     # -- users and chats -------------------------------------------------------------------
 
@@ -250,6 +256,8 @@ class EmulatorState:
             data["caption"] = message.caption
             if message.caption_entities:
                 data["caption_entities"] = message.caption_entities
+        if message.media_group_id is not None:
+            data["media_group_id"] = message.media_group_id
         keyboard = inline_keyboard_to_api(message.inline_keyboard)
         if keyboard is not None:
             data["reply_markup"] = keyboard

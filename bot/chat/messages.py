@@ -52,6 +52,11 @@ class Message:
     remove_reply_keyboard: bool = False
     # A file sent with the text as its caption: (file name, UTF-8 content), e.g. a data export.
     document: tuple[str, str] | None = None
+    # Files Telegram already has, shown again by file id: (kind, file_id) with kind "photo" or
+    # "document". One is sent with the text as its caption and the buttons; 2–10 of one kind
+    # as an album (the caption on the first, no buttons possible). `outbox.enqueue(media=…)`
+    # splits longer or mixed lists.
+    media: tuple[tuple[str, str], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-able form for the outbox."""
@@ -66,6 +71,8 @@ class Message:
             ]
         if self.remove_reply_keyboard:
             data["remove_reply"] = True
+        if self.media:
+            data["media"] = [[kind, file_id] for kind, file_id in self.media]
         return data
 
     @classmethod
@@ -83,6 +90,7 @@ class Message:
             document=(str(data["document"][0]), str(data["document"][1]))
             if data.get("document")
             else None,
+            media=tuple((str(kind), str(file_id)) for kind, file_id in data.get("media", [])),
         )
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select
+from sqlalchemy import update as _update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import MediaFile
@@ -25,3 +28,35 @@ async def of_owner(session: AsyncSession, *, owner_kind: str, owner_id: int) -> 
         .order_by(MediaFile.position, MediaFile.id)
     )
     return list(rows)
+
+
+async def due(session: AsyncSession, *, now: datetime, limit: int) -> list[MediaFile]:
+    """Files not downloaded yet, never tried or due to be tried again, oldest first."""
+    rows = await session.scalars(
+        select(MediaFile)
+        .where(
+            MediaFile.stored_at.is_(None),
+            or_(MediaFile.last_error.is_(None), MediaFile.retry_at <= now),
+        )
+        .order_by(MediaFile.id)
+        .limit(limit)
+    )
+    return list(rows)
+
+
+async def update(session: AsyncSession, *, media_id: int, values: dict[str, Any]) -> None:
+    """Change one file's row."""
+    await session.execute(_update(MediaFile).where(MediaFile.id == media_id).values(**values))
+
+
+async def delete_of_owners(
+    session: AsyncSession, *, owner_kind: str, owner_ids: Sequence[int]
+) -> list[str]:
+    """Delete the owners' rows; the paths of the files that had been downloaded."""
+    if not owner_ids:
+        return []
+    where = (MediaFile.owner_kind == owner_kind, MediaFile.owner_id.in_(owner_ids))
+    paths = await session.scalars(select(MediaFile.path).where(*where, MediaFile.path.is_not(None)))
+    found = [p for p in paths if p is not None]
+    await session.execute(delete(MediaFile).where(*where))
+    return found

@@ -48,6 +48,7 @@ def upgrade() -> None:
         sa.Column("stored_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("last_error", sa.String(length=200), nullable=True),
+        sa.Column("retry_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_media_files")),
     )
     op.create_index("ix_media_files_owner", "media_files", ["owner_kind", "owner_id"])

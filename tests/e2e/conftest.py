@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -31,10 +32,10 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 async def harness(
-    emulator: BotApiEmulator, database_url: str, clock: FakeClock
+    emulator: BotApiEmulator, database_url: str, clock: FakeClock, tmp_path: Path
 ) -> AsyncIterator[Harness]:
-    """The bot running against the emulator."""
-    running = Harness(emulator, database_url, clock)
+    """The bot running against the emulator (its media folder in the test's temporary one)."""
+    running = Harness(emulator, database_url, clock, media_dir=tmp_path / "media")
     await running.start()
     yield running
     await running.stop()

@@ -67,4 +67,6 @@ class MediaFile(Base):
     created_at: Mapped[datetime]
     stored_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # The last failed download; with no `retry_at` the job has given up on the file.
     last_error: Mapped[str | None] = mapped_column(String(200))
+    retry_at: Mapped[datetime | None]  # after a failure: when the job tries again

@@ -200,6 +200,7 @@ async def _erase(turn: Turn, _draft: EraseDraft, value: str) -> Next:
         turn.say(_("Tidak ada data Anda yang tersimpan."))
         return STAY
     turn.queued_outbox = erased.told_caseworkers
+    turn.files_to_remove += erased.files  # her photos and documents, once this is committed
     turn.profile = None
     turn.say(
         _(

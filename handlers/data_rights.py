@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 from html import escape
 
@@ -19,8 +20,9 @@ from bot.domain.vocabulary import (
     ppks_label,
 )
 from bot.i18n import N_
-from bot.services import data_rights
+from bot.services import data_rights, overview
 from bot.services.data_rights import Export
+from bot.services.overview import StatusItem
 from bot.services_container import AppServices
 from conversations import client_invite, onboarding
 from conversations import data_rights as flows
@@ -31,13 +33,14 @@ log = logging.getLogger(__name__)
 RETENTION_TICK = timedelta(hours=1)
 DRAFT_TICK = timedelta(hours=1)
 SHOWN_REPORTS = 10  # in the message; the file has them all
+SHOWN_REQUESTS = 10
 # Self-registration, and a caseworker's invitation of a client: both ask for a NIK.
 DRAFTS_WITH_NIK = (onboarding.FLOW.name, client_invite.FLOW.name)
 NO_DATA = N_("Tidak ada data Anda yang tersimpan. Ketik /start untuk mendaftar.")
 
 
-def readable(turn: Turn, data: Export) -> str:
-    """Her data as a message in her language."""
+def readable(turn: Turn, data: Export, requests: Sequence[StatusItem] = ()) -> str:
+    """Her data as a message in her language (with her requests and applications)."""
     _ = turn.gettext
     t = turn.t
     lines = [_("<b>Data Anda di Berdaya</b>")]
@@ -85,6 +88,16 @@ def readable(turn: Turn, data: Export) -> str:
                     employees=report.employees,
                 )
             )
+        lines.append(_("Permintaan dan pendaftaran program: {n}").format(n=len(requests)))
+        for item in requests[:SHOWN_REQUESTS]:
+            lines.append(
+                _("• {date}: {kind}, {title} ({state})").format(
+                    date=t.date(item.created_at),
+                    kind=escape(item.kind_label),
+                    title=escape(item.title),
+                    state=escape(item.state_label),
+                )
+            )
     lines += ["", _("Salinan lengkapnya ada di berkas di bawah. Ketik /privasi untuk hak Anda.")]
     return "\n".join(lines)
 
@@ -96,7 +109,13 @@ async def show_my_data(turn: Turn, _args: str) -> None:
     if data is None:
         turn.say(_(NO_DATA))
         return
-    turn.say(readable(turn, data))
+    client_id = turn.profile.client_id if turn.profile is not None else None
+    requests = (
+        await overview.items_of(turn.session, turn.t, client_id=client_id)
+        if client_id is not None and data.status is not None
+        else []
+    )
+    turn.say(readable(turn, data, requests))
     content = json.dumps(data.as_json(turn.now), ensure_ascii=False, indent=2)
     name = f"berdaya-data-{turn.now.date().isoformat()}.json"
     turn.replies.append(Message(_("📎 Salinan data Anda (JSON)"), document=(name, content)))

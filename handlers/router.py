@@ -29,7 +29,7 @@ from bot.i18n import guess_language, translator
 from bot.log_context import bind_step, bind_update
 from bot.outbox_sender import OutboxSender
 from bot.render import plain_text, same_buttons
-from bot.services import accounts, flows, outbox, staff
+from bot.services import accounts, flows, media, outbox, staff
 from bot.services.staff import StaffProfile
 from bot.services_container import AppServices
 from bot.storage.models import OutboxMessage
@@ -144,6 +144,8 @@ class Router:
             self.forget_press(chat.id)  # "send again" must not look like a double tap
             raise TurnFailed(committed=False, **_where(turn)) from error
         try:
+            if turn.files_to_remove:
+                media.unlink_files(self.services.settings, turn.files_to_remove)
             await self._deliver(update, turn, rows)
             await self.menus.sync_if_needed(member, turn.staff)
         except Exception as error:

@@ -171,6 +171,9 @@ class Turn:
     pressed_text: str | None = None  # new text for it too (set with `turn_page`)
     flow_ended: bool = False
     queued_outbox: bool = False  # something was queued for others: deliver right after commit
+    # Stored media files (paths in the media folder) whose rows this turn deleted: removed from
+    # disk right after the commit (never before it: a rolled-back turn keeps its files).
+    files_to_remove: list[str] = field(default_factory=list)
     conductor: Conductor = field(default_factory=_NoConductor)
 
     def __post_init__(self) -> None:

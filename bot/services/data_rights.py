@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.reference import ppks_by_no, region_by_code
 from bot.domain.vocabulary import ClientStatus
 from bot.i18n import translator
-from bot.services import accounts, outbox, staff
+from bot.services import accounts, outbox, overview, staff
 from bot.storage import data_rights as repo
 from bot.storage import users
 from bot.storage.checkins import client_of_user
@@ -75,6 +75,8 @@ class Export:
     next_checkin_at: datetime | None = None
     checkin_cadence_days: int | None = None
     reports: tuple[ReportLine, ...] = field(default=())
+    # Her requests and applications, per kind (the provider's name): JSON-ready records.
+    requests: tuple[tuple[str, tuple[dict[str, Any], ...]], ...] = field(default=())
 
     @property
     def consented_at(self) -> datetime | None:
@@ -139,6 +141,7 @@ class Export:
                 }
                 for r in self.reports
             ],
+            "requests": {kind: list(records) for kind, records in self.requests},
         }
 
 
@@ -187,6 +190,13 @@ async def export(session: AsyncSession, *, telegram_id: int) -> Export | None:
                 len(r.photos or []),
             )
             for r in await repo.reports(session, client_id=client.id)
+        ),
+        requests=tuple(
+            [
+                (provider.name, tuple(await provider.export(session, client.id)))
+                for provider in overview.providers()
+                if provider.export is not None
+            ]
         ),
     )
 
@@ -299,6 +309,7 @@ class Erased:
     """What /hapus did."""
 
     told_caseworkers: bool
+    files: tuple[str, ...] = ()  # her stored photos and documents, to remove after the commit
 
 
 async def erase(session: AsyncSession, *, telegram_id: int, now: datetime) -> Erased | None:
@@ -311,8 +322,12 @@ async def erase(session: AsyncSession, *, telegram_id: int, now: datetime) -> Er
         session, client_id=client.id if client else None, telegram_id=telegram_id, now=now
     )
     told = 0
+    files: list[str] = []
     if client is not None:
         told = await _tell_caseworkers(session, client, now=now, key=f"erasure:{erasure.id}")
+        for provider in overview.providers():  # her requests and applications: free text, files
+            if provider.erase is not None:
+                files += await provider.erase(session, client.id)
         await repo.anonymise_records(session, client_id=client.id)
         await repo.close_open_alerts(session, client_id=client.id, now=now)
         for checkin in await repo.open_checkins(session, client_id=client.id):
@@ -331,7 +346,7 @@ async def erase(session: AsyncSession, *, telegram_id: int, now: datetime) -> Er
     await repo.forget_consents(session, user_id=user.id)
     await session.delete(user)  # her account
     await session.flush()
-    return Erased(told_caseworkers=told > 0)
+    return Erased(told_caseworkers=told > 0, files=tuple(files))
 
 
 async def finish_erasures(session: AsyncSession, *, now: datetime) -> int:

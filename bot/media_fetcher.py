@@ -6,8 +6,7 @@ error sorted into "try again later" or "can never work" for the media job.
 | 429 with retry_after                            | again after exactly that long            |
 | 5xx, a timeout, a dropped connection            | again later, with a backoff              |
 | 404 on the download (its link expired)          | again later: a new getFile gives a new one|
-| 400 (unknown file id, file too big)             | refused: given up after a few attempts   |
-| getFile reports more than 20 MB                 | refused, without downloading             |
+| 400 (unknown file id, file over 20 MB)          | refused: given up after a few attempts   |
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from telegram.error import BadRequest, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
 from bot.pacer import lane
-from bot.services.media import MAX_DOWNLOAD_BYTES, Fetched, FetchFailed
+from bot.services.media import Fetched, FetchFailed
 from bot.storage.models import Priority
 
 _DEFAULT_EXTENSION = ".bin"
@@ -35,9 +34,8 @@ class TelegramFiles:
     async def fetch(self, file_id: str) -> Fetched:
         """The file's bytes and the extension Telegram's path gives it; raises FetchFailed."""
         try:
+            # Over 20 MB, getFile itself answers 400 "file is too big".
             found = await self.bot.get_file(file_id, rate_limit_args=lane(Priority.BULK.value))
-            if found.file_size is not None and found.file_size > MAX_DOWNLOAD_BYTES:
-                raise FetchFailed("file is too big", permanent=True)
             data = bytes(await found.download_as_bytearray())
         except RetryAfter as error:
             wait = error.retry_after

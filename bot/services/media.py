@@ -23,8 +23,6 @@ from bot.storage import media as repo
 from bot.storage.models import MediaFile, MediaKind, MediaOwner
 
 log = logging.getLogger(__name__)
-# Telegram's getFile refuses files over 20 MB for bots on the public Bot API.
-MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 # A refused file (unknown file id, too big) is tried this many times, then given up.
 PERMANENT_ATTEMPTS = 3
 # A file Telegram cannot be reached for is tried again for this long after it was attached.

@@ -141,6 +141,25 @@ async def test_a_failed_download_after_getfile_is_tried_again(
     assert await _tick(harness) == DownloadResult(stored=1)
 
 
+async def test_a_media_folder_that_cannot_be_written_is_tried_again_later(
+    harness: Harness, db: Database
+) -> None:
+    siti = harness.person("Siti")
+    await siti.send("/start")
+    await _attach(db, harness, FileRef(await _photo_from(siti, sample_png(6, 6))))
+    harness.media_dir.write_bytes(b"")  # a file where the folder should be: a broken disk
+
+    assert await _tick(harness) == DownloadResult(retrying=1)
+    [row] = await _rows(db)
+    assert (row.stored_at, row.last_error) == (None, "FileExistsError")
+
+    harness.media_dir.unlink()  # repaired
+    harness.clock.advance(timedelta(seconds=30))
+    assert await _tick(harness) == DownloadResult(stored=1)
+    [row] = await _rows(db)
+    assert (harness.media_dir / str(row.path)).read_bytes() == sample_png(6, 6)
+
+
 async def test_a_429_on_getfile_waits_exactly_as_long_as_asked(
     harness: Harness, db: Database
 ) -> None:

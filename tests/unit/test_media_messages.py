@@ -9,7 +9,7 @@ import pytest
 from bot.chat.messages import Button, Message
 from bot.config import Settings
 from bot.media_fetcher import extension_of
-from bot.services.media import backoff
+from bot.services.media import backoff, unlink_files, write_file
 from bot.services.outbox import media_messages
 
 BUTTONS = ((Button("Ambil", "x:1"),),)
@@ -91,3 +91,25 @@ def test_only_a_short_plain_extension_reaches_the_media_folder(
     path: str | None, extension: str
 ) -> None:
     assert extension_of(path) == extension
+
+
+def test_files_are_written_whole_and_private_and_nothing_outside_the_folder_is_removed(
+    tmp_path: Path,
+) -> None:
+    media_dir = tmp_path / "media"
+    outside = tmp_path / "berdaya.db"
+    outside.write_bytes(b"keep me")
+    write_file(media_dir, "marketing/1/1.jpg", b"photo")
+    assert (media_dir / "marketing/1/1.jpg").read_bytes() == b"photo"
+    settings = Settings(_env_file=None, media_dir=media_dir)  # type: ignore[call-arg]
+
+    assert unlink_files(settings, ["../berdaya.db", "marketing/1/1.jpg"]) == 1
+    assert outside.read_bytes() == b"keep me"
+    assert list(media_dir.iterdir()) == []  # the emptied folders went too
+
+
+def test_a_write_that_fails_leaves_no_partial_file(tmp_path: Path) -> None:
+    media_dir = tmp_path / "media"
+    with pytest.raises(TypeError):
+        write_file(media_dir, "marketing/1/1.jpg", "not bytes")  # type: ignore[arg-type]
+    assert list((media_dir / "marketing/1").iterdir()) == []

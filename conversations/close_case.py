@@ -73,6 +73,7 @@ async def _close(turn: Turn, draft: CloseDraft, note: str) -> Parsed:
     ):
         turn.say(_("Kasus ini sudah selesai atau ditangani orang lain."))
         return END
+    turn.queued_outbox = True  # e.g. a marketing request's client is told it is done
     party = await cases.client_party(turn.session, case.client)
     if party is not None and case.alert.relay_started_at is not None:
         t = translator(party.language)

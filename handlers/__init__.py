@@ -17,6 +17,7 @@ def all_features() -> tuple[Feature, ...]:
         checkins,
         core,
         data_rights,
+        marketing,
         media,
         onboarding,
         report,
@@ -28,6 +29,7 @@ def all_features() -> tuple[Feature, ...]:
     return (
         onboarding.FEATURE,
         report.FEATURE,
+        marketing.FEATURE,
         core.FEATURE,
         checkins.FEATURE,
         alerts.FEATURE,

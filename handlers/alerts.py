@@ -51,7 +51,9 @@ async def on_alert_button(turn: Turn, press: AlertPress) -> None:
     if outcome is not ClaimOutcome.TAKEN:
         # The handler's buttons; the router edits nothing when the message already shows them
         # (💬 Balas after 🙋, or a relayed message).
-        turn.pressed_buttons = alerts.case_rows(turn.t, case.alert.id, claimed=True)
+        turn.pressed_buttons = alerts.case_rows(
+            turn.t, case.alert.id, claimed=True, alert=case.alert
+        )
     if press.op is Op.REPLY:
         await relay.start(turn, case)
     elif press.op is Op.CLOSE:

@@ -61,6 +61,69 @@ OBSTACLE_LABELS: dict[Obstacle, str] = {
 }
 
 
+class HelpWanted(StrEnum):
+    """The marketing help a client can ask for (/pemasaran)."""
+
+    BAZAAR = "bazaar"
+    CATALOGUE = "catalogue"
+    MARKETPLACE = "marketplace"
+    SOCIAL_MEDIA = "social_media"
+    PACKAGING = "packaging"
+    TRAINING = "training"
+    OTHER = "other"
+
+
+HELP_WANTED_LABELS: dict[HelpWanted, str] = {
+    HelpWanted.BAZAAR: N_("Bazar atau pameran"),
+    HelpWanted.CATALOGUE: N_("Katalog online Dinsos"),
+    HelpWanted.MARKETPLACE: N_("Masuk marketplace"),
+    HelpWanted.SOCIAL_MEDIA: N_("Media sosial"),
+    HelpWanted.PACKAGING: N_("Kemasan dan merek"),
+    HelpWanted.TRAINING: N_("Pelatihan pemasaran"),
+    HelpWanted.OTHER: N_("Lainnya"),
+}
+
+
+class RequestStatus(StrEnum):
+    """Where a marketing request stands."""
+
+    SUBMITTED = "submitted"
+    IN_PROGRESS = "in_progress"
+    REFERRED = "referred"
+    DONE = "done"
+    DECLINED = "declined"
+
+
+REQUEST_STATUS_LABELS: dict[RequestStatus, str] = {
+    RequestStatus.SUBMITTED: N_("⏳ Diajukan"),
+    RequestStatus.IN_PROGRESS: N_("🔧 Sedang ditangani"),
+    RequestStatus.REFERRED: N_("🤝 Dirujuk ke mitra"),
+    RequestStatus.DONE: N_("✅ Selesai"),
+    RequestStatus.DECLINED: N_("❌ Tidak dapat dibantu"),
+}
+
+
+class ReferralOutcome(StrEnum):
+    """How a partner agency closed a referral."""
+
+    SOLD_AT_BAZAAR = "sold_at_bazaar"
+    CATALOGUED = "catalogued"
+    ON_MARKETPLACE = "on_marketplace"
+    TRAINED = "trained"
+    OTHER_HELP = "other_help"
+    DECLINED = "declined"  # with a reason the client is told
+
+
+REFERRAL_OUTCOME_LABELS: dict[ReferralOutcome, str] = {
+    ReferralOutcome.SOLD_AT_BAZAAR: N_("🎪 Dijual di bazar"),
+    ReferralOutcome.CATALOGUED: N_("📒 Masuk katalog"),
+    ReferralOutcome.ON_MARKETPLACE: N_("🛒 Masuk marketplace"),
+    ReferralOutcome.TRAINED: N_("🎓 Diberi pelatihan"),
+    ReferralOutcome.OTHER_HELP: N_("🤝 Dibantu dengan cara lain"),
+    ReferralOutcome.DECLINED: N_("❌ Tidak dapat dibantu"),
+}
+
+
 class ClientStatus(StrEnum):
     """Where a client record stands with Dinsos."""
 

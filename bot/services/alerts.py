@@ -7,6 +7,7 @@ Every action on a case checks on the server that the staff member covers the cli
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -34,7 +35,27 @@ KIND_TITLES = {
     AlertKind.HEALTH: N_("🩺 Kendala kesehatan"),
     AlertKind.CHECKIN_MISSED: N_("🔕 Pertanyaan rutin tidak dijawab"),
     AlertKind.AWAITING_VERIFICATION: N_("🆕 Pendaftaran menunggu verifikasi"),
+    AlertKind.MARKETING_REQUEST: N_("🛍️ Permintaan bantuan pemasaran"),
 }
+
+
+@dataclass(frozen=True)
+class KindExtras:
+    """What a kind of alert adds, registered by the service that raises it (e.g. a marketing
+    request's 🤝 Rujuk ke mitra button, its lines and its photos)."""
+
+    rows: Callable[[Translator, Alert], list[list[tuple[str, CallbackData]]]]
+    detail: Callable[[AsyncSession, Translator, Alert], Awaitable[str]]
+    # (session, alert, staff member, now, dedupe key): e.g. the product photos after the alert
+    after: Callable[[AsyncSession, Alert, StaffProfile, datetime, str], Awaitable[None]] | None = (
+        None
+    )
+    # (session, alert, staff member, now): the alert was claimed, or closed
+    on_claim: Callable[[AsyncSession, Alert, StaffProfile, datetime], Awaitable[None]] | None = None
+    on_close: Callable[[AsyncSession, Alert, StaffProfile, datetime], Awaitable[None]] | None = None
+
+
+EXTRAS: dict[AlertKind, KindExtras] = {}
 
 
 class Op(StrEnum):
@@ -55,8 +76,11 @@ class AlertPress(CallbackData, prefix="al"):
     op: Op
 
 
-def case_rows(t: Translator, alert_id: int, *, claimed: bool) -> Buttons:
-    """The alert's buttons: without 🙋 once someone handles the case."""
+def case_rows(
+    t: Translator, alert_id: int, *, claimed: bool, alert: Alert | None = None
+) -> Buttons:
+    """The alert's buttons: without 🙋 once someone handles the case (and, given the alert,
+    the buttons its kind adds)."""
     rows: list[list[tuple[str, CallbackData]]] = []
     if not claimed:
         rows.append([(t.gettext("🙋 Saya tangani"), AlertPress(alert_id, Op.CLAIM))])
@@ -66,6 +90,9 @@ def case_rows(t: Translator, alert_id: int, *, claimed: bool) -> Buttons:
             (t.gettext("✅ Selesai"), AlertPress(alert_id, Op.CLOSE)),
         ]
     )
+    extras = EXTRAS.get(AlertKind(alert.kind)) if alert is not None else None
+    if alert is not None and extras is not None and alert.closed_at is None:
+        rows += extras.rows(t, alert)
     return rows_of(rows)
 
 
@@ -94,6 +121,8 @@ def _detail(t: Translator, alert: Alert) -> str:
         )
     if kind is AlertKind.HEALTH:
         return _("Klien melaporkan kendala kesehatan.")
+    if kind is AlertKind.MARKETING_REQUEST:
+        return _("Klien meminta bantuan pemasaran.")
     if kind is AlertKind.CHECKIN_MISSED:
         sent = t.date(datetime.fromisoformat(detail)) if detail else ""
         return _("Pertanyaan rutin tanggal {date} tidak dijawab, juga setelah diingatkan.").format(
@@ -131,6 +160,9 @@ async def _notify(
         return
     t = translator(member.language)
     text = describe(t, alert, client)
+    extras = EXTRAS.get(AlertKind(alert.kind))
+    if extras is not None:
+        text += "\n" + await extras.detail(session, t, alert)
     if escalated:
         text = t.gettext("⚠️ <b>Belum ada yang menangani selama 48 jam.</b>") + "\n" + text
     elif again:
@@ -142,12 +174,14 @@ async def _notify(
         text=text,
         purpose="alert",
         now=now,
-        buttons=case_rows(t, alert.id, claimed=False),
+        buttons=case_rows(t, alert.id, claimed=False, alert=alert),
         dedupe_key=key,
     )
     await repo.add_delivery(
         session, alert_id=alert.id, staff_id=member.id, outbox_id=message.id if message else None
     )
+    if extras is not None and extras.after is not None:
+        await extras.after(session, alert, member, now, key)
 
 
 async def raise_alert(

@@ -22,6 +22,7 @@ from bot.storage import outbox as outbox_repo
 from bot.storage import staff as staff_repo
 from bot.storage.models import (
     Alert,
+    AlertKind,
     Client,
     ClientEvent,
     OutboxKind,
@@ -117,6 +118,9 @@ async def claim(
             now=now,
             dedupe_key=f"claimed:{alert.id}:{staff_id}",
         )
+    extras = alerts.EXTRAS.get(AlertKind(alert.kind))
+    if extras is not None and extras.on_claim is not None:
+        await extras.on_claim(session, alert, member, now)
     return ClaimOutcome.CLAIMED
 
 
@@ -203,6 +207,9 @@ async def close_case(
             created_at=now,
         ),
     )
+    extras = alerts.EXTRAS.get(AlertKind(alert.kind))
+    if extras is not None and extras.on_close is not None:
+        await extras.on_close(session, alert, member, now)
     return True
 
 

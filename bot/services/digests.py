@@ -34,6 +34,7 @@ ALERT_LABELS = {
     AlertKind.HEALTH.value: N_("masalah kesehatan"),
     AlertKind.CHECKIN_MISSED.value: N_("pertanyaan rutin tidak dijawab"),
     AlertKind.AWAITING_VERIFICATION.value: N_("menunggu verifikasi"),
+    AlertKind.MARKETING_REQUEST.value: N_("minta bantuan pemasaran"),
 }
 OVERDUE_LABELS = {
     CheckInStatus.MISSED.value: N_("terlewat"),

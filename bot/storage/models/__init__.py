@@ -19,6 +19,7 @@ from bot.storage.models.casework import (
 )
 from bot.storage.models.data_rights import Erasure
 from bot.storage.models.media import Agency, MediaFile, MediaKind, MediaOwner
+from bot.storage.models.marketing import MarketingRequest, Referral, ReferralStatus, RequestEvent
 from bot.storage.models.inbox import InboxChat, InboxStatus, InboxUpdate, Lease, ProcessRow
 from bot.storage.models.messaging import OutboxKind, OutboxMessage, OutboxStatus, Priority
 from bot.storage.models.people import (
@@ -35,6 +36,10 @@ __all__ = [
     "MediaFile",
     "MediaKind",
     "MediaOwner",
+    "MarketingRequest",
+    "Referral",
+    "ReferralStatus",
+    "RequestEvent",
     "NAMING_CONVENTION",
     "Alert",
     "AlertDelivery",

@@ -103,6 +103,7 @@ class AlertKind(StrEnum):
     HEALTH = "health"
     CHECKIN_MISSED = "checkin_missed"
     AWAITING_VERIFICATION = "awaiting_verification"
+    MARKETING_REQUEST = "marketing_request"
 
 
 class Alert(Base):

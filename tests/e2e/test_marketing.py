@@ -1,0 +1,302 @@
+"""Marketing help over the emulator: /pemasaran, the caseworker's alert, referral to a partner
+agency with the client's agreement, the officer's progress and outcome, the client told at
+each step; and the unhappy paths (odd input, forged presses, a failing alert delivery)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from berdaya_sandbox.emulator import SentMessage
+from bot.services import marketing, staff
+from bot.services.marketing import OfficerOp, OfficerPress, RequestOp, RequestPress
+from bot.storage.db import Database
+from bot.storage.models import (
+    MarketingRequest,
+    MediaFile,
+    Referral,
+    StaffRole,
+)
+from tests.e2e.dialogs import NIK_SITI, invited_client, staff_member
+from tests.harness import Harness, Person
+
+STALE = "Tombol ini sudah tidak berlaku."
+
+
+def since(person: Person, before: int) -> list[SentMessage]:
+    """The bot's messages to this person after the first `before`."""
+    return person.messages[before:]
+
+
+async def ask_for_help(
+    person: Person,
+    *,
+    product: str = "Kue kering nastar",
+    album: int = 0,
+    photos: int = 1,
+    price: str = "20rb - 35rb",
+    capacity: str = "50",
+    helps: tuple[int, ...] = (0, 1),
+    other: str | None = None,
+) -> list[SentMessage]:
+    """The whole flow; returns the bot's answer to Simpan."""
+    await person.send("/pemasaran")
+    await person.send(product)
+    await person.send("Nastar isi selai nanas, toples 500 gram.")
+    if album:
+        await person.send_album(album)
+    for _ in range(photos):
+        await person.do(person.user.send_photo())
+    if person.last.button_labels and person.last.button_labels[0] == "➡️ Lanjut":
+        await person.press("➡️ Lanjut")
+    await person.send(price)
+    await person.send(capacity)
+    for index in helps:
+        await person.press(person.last.button_labels[index])
+    await person.press("➡️ Lanjut")
+    if other is not None:
+        await person.send(other)
+    return await person.press("✅ Simpan")
+
+
+async def partner_officer(
+    harness: Harness, db: Database, *, agency: str, first_name: str, full_name: str
+) -> Person:
+    """A partner officer of `agency` (created if needed), linked to Telegram."""
+    person = harness.person(first_name, "id")
+    now = harness.clock.now()
+    async with db.transaction() as session:
+        found, _new = await marketing.add_agency(session, name=agency, now=now)
+        member = await staff.add_staff(
+            session, telegram_id=person.id, role=StaffRole.PARTNER, full_name=full_name, now=now
+        )
+        member.agency_id = found.id
+    await person.send("/start")
+    return person
+
+
+async def _requests(db: Database) -> list[MarketingRequest]:
+    async with db.transaction() as session:
+        return list(await session.scalars(select(MarketingRequest).order_by(MarketingRequest.id)))
+
+
+async def test_a_request_reaches_her_caseworker_with_its_photos_and_claiming_it_tells_her(
+    harness: Harness, db: Database
+) -> None:
+    siti = await invited_client(harness, db)
+    ani = await staff_member(harness, db)
+    rina = await staff_member(
+        harness, db, first_name="Bu Rina", full_name="Rina Malang", regions=("3507",)
+    )
+    seen_ani, seen_rina = len(ani.messages), len(rina.messages)
+    reply = await ask_for_help(siti, album=3, photos=0)
+    assert "sudah terkirim ke pendamping" in siti.text(reply)
+    alert = next(m for m in since(ani, seen_ani) if "Permintaan bantuan pemasaran" in m.text)
+    assert "Siti Rahayu" in alert.text and "Kue kering nastar" in alert.text
+    assert "Rp20.000–Rp35.000" in alert.text and "50 per bulan" in alert.text
+    assert "Bazar atau pameran" in alert.text and "Katalog online Dinsos" in alert.text
+    assert NIK_SITI not in alert.text
+    assert alert.button_labels == [
+        "🙋 Saya tangani",
+        "💬 Balas",
+        "✅ Selesai",
+        "🤝 Rujuk ke mitra",
+        "🚫 Tolak",
+    ]
+    album = [m for m in since(ani, seen_ani) if m.photo is not None]
+    assert len(album) == 3 and len({m.media_group_id for m in album}) == 1  # one album
+    assert album[0].caption == "📷 Foto produk: Kue kering nastar"
+    assert since(rina, seen_rina) == []  # another region sees nothing
+    [request] = await _requests(db)
+    assert request.status == "submitted" and (request.price_low, request.price_high) == (
+        20_000,
+        35_000,
+    )
+    async with db.transaction() as session:
+        files = list(await session.scalars(select(MediaFile).order_by(MediaFile.position)))
+    assert len(files) == 3
+
+    seen_siti = len(siti.messages)
+    await ani.press("🙋 Saya tangani", alert)
+    [told] = since(siti, seen_siti)
+    assert "sekarang ditangani oleh pendamping Ani Pendamping" in told.text
+    assert (await _requests(db))[0].status == "in_progress"
+    reply = await ani.press("✅ Selesai", alert)
+    await ani.send("Sudah didaftarkan ke bazar Hari Ibu.")
+    assert "sudah selesai ditangani" in siti.last.text
+    assert (await _requests(db))[0].status == "done"
+
+
+async def test_the_referral_asks_her_first_and_tells_her_every_step(
+    harness: Harness, db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    siti = await invited_client(harness, db)
+    ani = await staff_member(harness, db)
+    budi = await partner_officer(
+        harness, db, agency="Dinas Koperasi dan UKM", first_name="Pak Budi", full_name="Budi"
+    )
+    tono = await partner_officer(
+        harness, db, agency="Disperindag", first_name="Pak Tono", full_name="Tono"
+    )
+    await ask_for_help(siti, photos=2)
+    alert = (
+        ani.last
+        if "Rujuk" in " ".join(ani.last.button_labels)
+        else next(m for m in reversed(ani.messages) if "🤝 Rujuk ke mitra" in m.button_labels)
+    )
+    seen_budi, seen_tono = len(budi.messages), len(tono.messages)
+    reply = await ani.press("🤝 Rujuk ke mitra", alert)
+    assert "Ke mitra mana" in ani.text(reply)
+    assert ani.last.button_labels[:2] == ["Dinas Koperasi dan UKM", "Disperindag"]
+    seen_siti = len(siti.messages)
+    reply = await ani.press("Dinas Koperasi dan UKM")
+    assert "Klien sudah ditanya" in ani.text(reply)
+    question = siti.last
+    assert "Dinas Koperasi dan UKM" in question.text and "Bolehkah nama Anda" in question.text
+    assert question.button_labels == ["✅ Boleh, sebut nama saya", "🙈 Tanpa nama saya"]
+    assert since(budi, seen_budi) == []  # nothing goes to the agency before she answers
+    assert (await _requests(db))[0].status == "in_progress"
+
+    await siti.press("✅ Boleh, sebut nama saya", question)
+    assert "sudah diteruskan ke <b>Dinas Koperasi dan UKM</b>" in siti.last.text or (
+        "sudah diteruskan ke Dinas Koperasi dan UKM" in siti.last.text
+    )
+    referral = next(m for m in since(budi, seen_budi) if "Rujukan bantuan pemasaran" in m.text)
+    assert "Siti Rahayu" in referral.text and NIK_SITI not in referral.text
+    assert "Kue kering nastar" in referral.text
+    assert since(tono, seen_tono) == []  # another agency sees nothing
+    assert "setuju namanya disebutkan" in ani.last.text
+    assert (await _requests(db))[0].status == "referred"
+
+    seen_siti = len(siti.messages)
+    reply = await budi.press("✅ Terima rujukan", referral)
+    assert budi.last.button_labels == ["📝 Kabar perkembangan", "🏁 Selesaikan"]
+    assert "menerima permintaan" in siti.last.text
+    await budi.press("📝 Kabar perkembangan")
+    await budi.send("Produk Ibu masuk daftar peserta bazar UMKM 20 Desember.")
+    assert "Kabar dari <b>Dinas Koperasi dan UKM</b>" in siti.last.text or (
+        "Kabar dari Dinas Koperasi dan UKM" in siti.last.text
+    )
+    assert "bazar UMKM 20 Desember" in siti.last.text
+    await budi.press("🏁 Selesaikan", budi.messages[-3])
+    await budi.press("🎪 Dijual di bazar")
+    assert "selesai dibantu" in siti.last.text and "Dijual di bazar" in siti.last.text
+    assert len(since(siti, seen_siti)) == 3  # accepted, progress, done
+    [request] = await _requests(db)
+    assert request.status == "done"
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "bazar UMKM" not in logged and NIK_SITI not in logged
+
+
+async def test_without_her_name_the_officer_never_sees_it_and_a_decline_tells_her_why(
+    harness: Harness, db: Database
+) -> None:
+    siti = await invited_client(harness, db)
+    ani = await staff_member(harness, db)
+    budi = await partner_officer(
+        harness, db, agency="Disnaker", first_name="Pak Budi", full_name="Budi"
+    )
+    await ask_for_help(siti)
+    alert = next(m for m in reversed(ani.messages) if "🤝 Rujuk ke mitra" in m.button_labels)
+    await ani.press("🤝 Rujuk ke mitra", alert)
+    await ani.press("Disnaker")
+    seen = len(budi.messages)
+    await siti.press("🙈 Tanpa nama saya")
+    assert "tanpa nama Anda" in siti.last.text
+    referral = next(m for m in since(budi, seen) if "Rujukan" in m.text)
+    assert "Siti" not in referral.text and "tidak dibagikan" in referral.text
+    await budi.press("✅ Terima rujukan", referral)
+    await budi.press("🏁 Selesaikan")
+    await budi.press("❌ Tidak dapat dibantu")
+    await budi.send("Kuota bazar tahun ini sudah penuh.")
+    assert "tidak dapat membantu" in siti.last.text and "Kuota bazar" in siti.last.text
+    assert (await _requests(db))[0].status == "declined"
+
+
+async def test_a_forged_press_cannot_read_another_agencys_referral(
+    harness: Harness, db: Database
+) -> None:
+    siti = await invited_client(harness, db)
+    ani = await staff_member(harness, db)
+    budi = await partner_officer(
+        harness, db, agency="Dinas Koperasi dan UKM", first_name="Pak Budi", full_name="Budi"
+    )
+    tono = await partner_officer(
+        harness, db, agency="Disperindag", first_name="Pak Tono", full_name="Tono"
+    )
+    rina = await staff_member(
+        harness, db, first_name="Bu Rina", full_name="Rina Malang", regions=("3507",)
+    )
+    await ask_for_help(siti)
+    [request] = await _requests(db)
+    for request_op in RequestOp:  # another region's caseworker, a partner officer, a client
+        for person in (rina, tono, siti):
+            reply = await person.press_data(RequestPress(request.id, request_op).pack())
+            assert person.user.callback_answers[-1].text == STALE
+            assert "nastar" not in person.text(reply)
+    alert = next(m for m in reversed(ani.messages) if "🤝 Rujuk ke mitra" in m.button_labels)
+    await ani.press("🤝 Rujuk ke mitra", alert)
+    await ani.press("Dinas Koperasi dan UKM")
+    async with db.transaction() as session:
+        [referral] = list(await session.scalars(select(Referral)))
+    # before she answers, not even the agency's own officer can open it
+    await budi.press_data(OfficerPress(referral.id, OfficerOp.ACCEPT).pack())
+    assert budi.user.callback_answers[-1].text == STALE
+    await siti.press("✅ Boleh, sebut nama saya")
+    for op in OfficerOp:
+        for person in (tono, ani, siti):
+            reply = await person.press_data(OfficerPress(referral.id, op).pack())
+            assert person.user.callback_answers[-1].text == STALE
+            assert "nastar" not in person.text(reply) and "Siti" not in person.text(reply)
+    async with db.transaction() as session:
+        [referral] = list(await session.scalars(select(Referral)))
+    assert referral.status == "sent" and referral.accepted_by_staff_id is None
+
+
+async def test_odd_input_in_the_flow_gets_a_helpful_answer(harness: Harness, db: Database) -> None:
+    siti = await invited_client(harness, db)
+    await siti.send("/pemasaran")
+    await siti.do(siti.user.send_photo())  # a photo where the name is asked
+    assert "nama" in siti.last.text.lower() or "tulis" in siti.last.text.lower()
+    await siti.send("Tas rajut")
+    await siti.send("Tas rajut benang katun, warna bisa dipesan.")
+    reply = await siti.do(siti.user.send_document())  # a document where a photo is expected
+    assert "foto" in siti.text(reply).lower()
+    await siti.send_album(6)  # too many: the first five
+    assert "5 foto pertama" in siti.text(siti.messages[-3:])
+    reply = await siti.send("murah")
+    assert "belum bisa membaca harganya" in siti.text(reply)
+    await siti.send("75rb")
+    reply = await siti.send("nol")
+    assert "misalnya 50" in siti.text(reply)
+    await siti.send("20")
+    reply = await siti.press("➡️ Lanjut")  # nothing ticked
+    assert siti.user.callback_answers[-1].text == "Pilih minimal satu."
+    await siti.press("▫️ Lainnya")
+    await siti.press("➡️ Lanjut")
+    reply = await siti.send("Ikut pameran kerajinan di Surabaya")
+    assert "Ringkasan permintaan" in siti.text(reply)
+    assert "Ikut pameran kerajinan di Surabaya" in siti.text(reply)
+    assert "5 foto" in siti.text(reply) and "Rp75.000" in siti.text(reply)
+
+
+async def test_a_failing_alert_delivery_is_retried_and_the_request_is_kept(
+    harness: Harness, db: Database
+) -> None:
+    siti = await invited_client(harness, db)
+    ani = await staff_member(harness, db)
+    harness.emulator.fail_next(
+        "sendMessage", error_code=502, description="Bad Gateway", chat_id=ani.id
+    )
+    seen = len(ani.messages)
+    reply = await ask_for_help(siti)
+    assert "sudah terkirim ke pendamping" in siti.text(reply)
+    assert len(await _requests(db)) == 1
+    harness.clock.advance(timedelta(seconds=60))
+    await harness.deliver()
+    alerts = [m for m in since(ani, seen) if "Permintaan bantuan pemasaran" in m.text]
+    assert len(alerts) == 1  # delivered once, after the retry

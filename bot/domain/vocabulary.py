@@ -124,6 +124,57 @@ REFERRAL_OUTCOME_LABELS: dict[ReferralOutcome, str] = {
 }
 
 
+class ApplicationStatus(StrEnum):
+    """Where a program application stands (/program)."""
+
+    SUBMITTED = "submitted"  # holds one of the program's places
+    UNDER_REVIEW = "under_review"  # holds a place
+    ACCEPTED = "accepted"  # holds a place
+    REJECTED = "rejected"  # with a reason the client is told
+    WAITLISTED = "waitlisted"  # no place was free (or staff put it there)
+
+
+APPLICATION_STATUS_LABELS: dict[ApplicationStatus, str] = {
+    ApplicationStatus.SUBMITTED: N_("📨 Diajukan"),
+    ApplicationStatus.UNDER_REVIEW: N_("🔎 Sedang diperiksa"),
+    ApplicationStatus.ACCEPTED: N_("✅ Diterima"),
+    ApplicationStatus.REJECTED: N_("❌ Tidak diterima"),
+    ApplicationStatus.WAITLISTED: N_("🕒 Daftar tunggu"),
+}
+# The states that take one of a program's places (its quota).
+PLACE_TAKING: frozenset[ApplicationStatus] = frozenset(
+    {ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW, ApplicationStatus.ACCEPTED}
+)
+
+
+class QuestionKind(StrEnum):
+    """How a program's eligibility question is answered."""
+
+    YES_NO = "yes_no"
+    NUMBER = "number"
+    CHOICE = "choice"
+
+
+QUESTION_KIND_LABELS: dict[QuestionKind, str] = {
+    QuestionKind.YES_NO: N_("Ya/Tidak"),
+    QuestionKind.NUMBER: N_("Angka"),
+    QuestionKind.CHOICE: N_("Pilihan"),
+}
+
+
+class DocumentKind(StrEnum):
+    """What a program's required document is sent as."""
+
+    PHOTO = "photo"
+    PDF = "pdf"
+
+
+DOCUMENT_KIND_LABELS: dict[DocumentKind, str] = {
+    DocumentKind.PHOTO: N_("foto"),
+    DocumentKind.PDF: N_("PDF"),
+}
+
+
 class ClientStatus(StrEnum):
     """Where a client record stands with Dinsos."""
 

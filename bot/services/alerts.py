@@ -36,6 +36,7 @@ KIND_TITLES = {
     AlertKind.CHECKIN_MISSED: N_("🔕 Pertanyaan rutin tidak dijawab"),
     AlertKind.AWAITING_VERIFICATION: N_("🆕 Pendaftaran menunggu verifikasi"),
     AlertKind.MARKETING_REQUEST: N_("🛍️ Permintaan bantuan pemasaran"),
+    AlertKind.PROGRAM_APPLICATION: N_("📝 Pengajuan program"),
 }
 
 
@@ -123,6 +124,8 @@ def _detail(t: Translator, alert: Alert) -> str:
         return _("Klien melaporkan kendala kesehatan.")
     if kind is AlertKind.MARKETING_REQUEST:
         return _("Klien meminta bantuan pemasaran.")
+    if kind is AlertKind.PROGRAM_APPLICATION:
+        return _("Klien mengajukan diri untuk program {program}.").format(program=detail)
     if kind is AlertKind.CHECKIN_MISSED:
         sent = t.date(datetime.fromisoformat(detail)) if detail else ""
         return _("Pertanyaan rutin tanggal {date} tidak dijawab, juga setelah diingatkan.").format(

@@ -22,6 +22,7 @@ from bot.storage.models.media import Agency, MediaFile, MediaKind, MediaOwner
 from bot.storage.models.marketing import MarketingRequest, Referral, ReferralStatus, RequestEvent
 from bot.storage.models.inbox import InboxChat, InboxStatus, InboxUpdate, Lease, ProcessRow
 from bot.storage.models.messaging import OutboxKind, OutboxMessage, OutboxStatus, Priority
+from bot.storage.models.programs import Program, ProgramApplication
 from bot.storage.models.people import (
     BusinessReport,
     Client,
@@ -69,6 +70,8 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "Priority",
+    "Program",
+    "ProgramApplication",
     "ProcessRow",
     "Staff",
     "StaffArea",

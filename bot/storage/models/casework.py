@@ -104,6 +104,7 @@ class AlertKind(StrEnum):
     CHECKIN_MISSED = "checkin_missed"
     AWAITING_VERIFICATION = "awaiting_verification"
     MARKETING_REQUEST = "marketing_request"
+    PROGRAM_APPLICATION = "program_application"
 
 
 class Alert(Base):

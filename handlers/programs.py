@@ -1,0 +1,101 @@
+"""/program (clients apply), the review buttons of an application (caseworkers, administrators)
+and /kelolaprogram (administrators manage programs).
+
+Every review press is checked on the server: a staff member who does not cover the client (or
+a client pressing a staff button) gets exactly the answer any stale button gets, and nothing
+changes.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from bot.chat.actions import RunCommand
+from bot.chat.turn import Turn
+from bot.domain.vocabulary import APPLICATION_STATUS_LABELS
+from bot.i18n import N_
+from bot.services import programs
+from bot.services.programs import ApplicationPress, DecisionOutcome, ReviewOp
+from conversations import application_reject, program_apply
+from conversations.application_reject import RejectDraft
+from conversations.engine import repeat
+from handlers.features import CASEWORKERS, ActionRoute, Command, Feature, Menu, MenuEntry
+
+
+async def start_program(turn: Turn, _args: str = "") -> None:
+    """The programs she may apply to, or the open application (or another flow) again."""
+    _ = turn.gettext
+    active = turn.flow_state
+    if turn.profile is None or not turn.profile.registered or turn.profile.client_id is None:
+        turn.say(_("Anda belum terdaftar. Ketik /start untuk mendaftar."))
+    elif active is not None:
+        if active.flow != program_apply.FLOW.name:
+            turn.say(_("Anda sedang mengisi data. Lanjutkan di bawah, atau ketik /batal."))
+        await repeat(turn, turn.conductor.flow(active.flow))
+    elif not await program_apply.start(turn):
+        turn.say(
+            _(
+                "Saat ini belum ada program yang terbuka untuk Anda. "
+                "Coba lihat lagi lain waktu dengan /program."
+            )
+        )
+        turn.show_menu()
+
+
+async def on_review(turn: Turn, press: ApplicationPress) -> None:
+    """🔎 Periksa, ✅ Terima, ❌ Tolak (asks the reason), 🕒 Daftar tunggu."""
+    _ = turn.gettext
+    member = turn.staff
+    review = None
+    if member is not None:
+        review = await programs.open_review(
+            turn.session, application_id=press.application_id, member=member, lock=True
+        )
+    if member is None or review is None:  # absent, or not hers: any stale button's answer
+        await turn.conductor.stale(turn)
+        return
+    client, program = escape(review.client.full_name), escape(review.program.name)
+    refused = await programs.precheck(turn.session, review=review, member=member, op=press.op)
+    if refused is None and press.op is ReviewOp.REJECT:
+        draft = RejectDraft(
+            application_id=review.application.id,
+            program=review.program.name,
+            client=review.client.full_name,
+        )
+        await application_reject.start(turn, draft)
+        return
+    decision = refused or await programs.decide(
+        turn.session, review=review, member=member, op=press.op, now=turn.now
+    )
+    state = _(APPLICATION_STATUS_LABELS[decision.status])
+    if decision.outcome is DecisionOutcome.DONE:
+        turn.queued_outbox = True
+        turn.pressed_buttons = await programs.buttons_after(turn.session, turn.t, review)
+        turn.say(
+            _(
+                "Pengajuan {client} untuk program {program}: {state}. Klien sudah diberi tahu."
+            ).format(client=client, program=program, state=state)
+        )
+    elif decision.outcome is DecisionOutcome.TAKEN:
+        turn.say(
+            _("Pengajuan ini sudah ditangani oleh {name}.").format(name=escape(decision.reviewer))
+        )
+    elif decision.outcome is DecisionOutcome.FULL:
+        turn.say(
+            _("Kuota program {program} sudah penuh. Tidak ada tempat untuk pengajuan ini.").format(
+                program=program
+            )
+        )
+    else:
+        turn.toast = _("Pengajuan ini sudah {state}.").format(state=state)
+
+
+FEATURE = Feature(
+    name="programs",
+    commands=(
+        Command("program", start_program, N_("Ajukan diri untuk program"), clients_only=True),
+    ),
+    menu=(MenuEntry(Menu.CLIENT, N_("📝 Program bantuan"), RunCommand("program"), row=10),),
+    actions=(ActionRoute(ApplicationPress, on_review, CASEWORKERS),),
+    flows=(program_apply.FLOW, application_reject.FLOW),
+)

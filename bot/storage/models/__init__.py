@@ -18,11 +18,10 @@ from bot.storage.models.casework import (
     Upt,
 )
 from bot.storage.models.data_rights import Erasure
-from bot.storage.models.media import Agency, MediaFile, MediaKind, MediaOwner
-from bot.storage.models.marketing import MarketingRequest, Referral, ReferralStatus, RequestEvent
 from bot.storage.models.inbox import InboxChat, InboxStatus, InboxUpdate, Lease, ProcessRow
+from bot.storage.models.marketing import MarketingRequest, Referral, ReferralStatus, RequestEvent
+from bot.storage.models.media import Agency, MediaFile, MediaKind, MediaOwner
 from bot.storage.models.messaging import OutboxKind, OutboxMessage, OutboxStatus, Priority
-from bot.storage.models.programs import Program, ProgramApplication
 from bot.storage.models.people import (
     BusinessReport,
     Client,
@@ -31,17 +30,11 @@ from bot.storage.models.people import (
     Invitation,
     User,
 )
+from bot.storage.models.programs import Program, ProgramApplication
 
 __all__ = [
-    "Agency",
-    "MediaFile",
-    "MediaKind",
-    "MediaOwner",
-    "MarketingRequest",
-    "Referral",
-    "ReferralStatus",
-    "RequestEvent",
     "NAMING_CONVENTION",
+    "Agency",
     "Alert",
     "AlertDelivery",
     "AlertKind",
@@ -65,14 +58,21 @@ __all__ = [
     "Invitation",
     "JobSchedule",
     "Lease",
+    "MarketingRequest",
+    "MediaFile",
+    "MediaKind",
+    "MediaOwner",
     "Obstacle",
     "OutboxKind",
     "OutboxMessage",
     "OutboxStatus",
     "Priority",
+    "ProcessRow",
     "Program",
     "ProgramApplication",
-    "ProcessRow",
+    "Referral",
+    "ReferralStatus",
+    "RequestEvent",
     "Staff",
     "StaffArea",
     "StaffInvitation",

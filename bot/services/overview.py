@@ -24,7 +24,6 @@ Notes for providers (B: `marketing.PROVIDER`, C: `programs.PROVIDER`), refined b
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -79,24 +78,11 @@ class Provider:
     erase: EraseFn | None = None  # (session, client id) -> stored file paths, for /hapus
 
 
-# The features that take requests, in the order their sections are shown.
-PROVIDER_MODULES = ("bot.services.marketing", "bot.services.programs")
-
-
 def providers() -> tuple[Provider, ...]:
-    """Every kind of request there is (a module not written yet is skipped)."""
-    found: list[Provider] = []
-    for name in PROVIDER_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
-            continue
-        provider = getattr(module, "PROVIDER", None)
-        if isinstance(provider, Provider):
-            found.append(provider)
-    return tuple(found)
+    """Every kind of request there is, in the order their sections are shown."""
+    from bot.services import marketing, programs  # (they import this module: imported late)
+
+    return (marketing.PROVIDER, programs.PROVIDER)
 
 
 async def items_of(

@@ -10,12 +10,21 @@ from telegram import (
     ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputMediaDocument,
+    InputMediaPhoto,
     KeyboardButton,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, EndPointNotFound, Forbidden, InvalidToken, RetryAfter
+from telegram.error import (
+    BadRequest,
+    EndPointNotFound,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+)
 
 from berdaya_sandbox.emulator import BotApiEmulator, SentMessage
 from berdaya_sandbox.emulator.files import sample_png
@@ -291,6 +300,53 @@ async def test_document_upload_and_user_photo_download(emu: BotApiEmulator, bot:
     assert update.message is not None and update.message.caption == "usaha saya"
     photo = await update.message.photo[-1].get_file()
     assert bytes(await photo.download_as_bytearray()) == sample_png(10, 10)
+
+
+async def test_media_group_by_file_id_and_its_limits(emu: BotApiEmulator, bot: Bot) -> None:
+    siti = emu.user("Siti")
+    await siti.send("/start")
+    photos = [(await bot.send_photo(siti.id, sample_png(5, 5 + i))).photo[-1] for i in range(3)]
+    document = await bot.send_document(siti.id, b"%PDF", filename="ktp.pdf")
+    assert document.document is not None
+
+    album = await bot.send_media_group(
+        siti.id,
+        [
+            InputMediaPhoto(photos[0].file_id, caption="<b>Foto</b>", parse_mode=ParseMode.HTML),
+            InputMediaPhoto(photos[1].file_id),
+            InputMediaPhoto(photos[2].file_id),
+        ],
+    )
+    assert [m.photo[-1].file_id for m in album] == [p.file_id for p in photos]
+    assert len({m.media_group_id for m in album}) == 1 and album[0].media_group_id
+    assert [m.caption for m in album] == ["Foto", None, None]
+    assert siti.last.media_group_id == album[0].media_group_id
+
+    with pytest.raises(BadRequest, match="mixed"):
+        await bot.send_media_group(
+            siti.id,
+            [InputMediaPhoto(photos[0].file_id), InputMediaDocument(document.document.file_id)],
+        )
+    with pytest.raises(BadRequest, match="Wrong number of media"):
+        await bot.send_media_group(siti.id, [InputMediaPhoto(p.file_id) for p in photos * 4])
+    with pytest.raises(BadRequest, match="Wrong file identifier"):
+        await bot.send_media_group(siti.id, [InputMediaPhoto("nope"), InputMediaPhoto("nope")])
+    before = len(siti.messages)
+    emu.fail_next("sendMediaGroup", error_code=502, description="Bad Gateway")
+    with pytest.raises(NetworkError):
+        await bot.send_media_group(siti.id, [InputMediaPhoto(p.file_id) for p in photos[:2]])
+    assert len(siti.messages) == before  # an album arrives whole or not at all
+
+
+async def test_download_faults_on_demand(emu: BotApiEmulator, bot: Bot) -> None:
+    siti = emu.user("Siti")
+    await siti.send_photo(sample_png(4, 4))
+    file_id = emu.state.files.all()[-1].file_id
+    emu.fail_next("download", error_code=502, description="Bad Gateway")
+    found = await bot.get_file(file_id)
+    with pytest.raises(NetworkError):
+        await found.download_as_bytearray()
+    assert bytes(await found.download_as_bytearray()) == sample_png(4, 4)
 
 
 async def test_commands_and_chat_action(emu: BotApiEmulator, bot: Bot) -> None:

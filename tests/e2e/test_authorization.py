@@ -3,8 +3,10 @@ every kind of person, over the real stack; docs/AUTHORIZATION.md is the table it
 
 Commands are typed, and pressed as menu buttons (`RunCommand`). Every other action is a forged
 press of its own data class, naming fresh objects (a client, an alert, a check-in, a staff
-member, a follow-up request) in Kab. Bojonegoro (3522) or in Kab. Malang (3507), so that each
-role meets its own area and another one. A cell is the kind of answer:
+member, a follow-up request, a marketing request, a referral, a program application) in Kab.
+Bojonegoro (3522) or in Kab. Malang (3507), so that each role meets its own area and another
+one; a referral in 3522 goes to the partner officer's own agency, one in 3507 to another
+agency. A cell is the kind of answer:
 
 - **allowed**: the bot did what was asked (or answered it in substance);
 - **refused**: a message saying no (the unknown-command answer, "Anda belum terdaftar", …);
@@ -30,7 +32,10 @@ from sqlalchemy import delete, select
 
 from bot.chat.actions import ChooseLanguage, ResumeDraft, RunCommand, StepAnswer
 from bot.chat.callbacks import CallbackData
+from bot.domain.vocabulary import ApplicationStatus, HelpWanted, RequestStatus
 from bot.i18n import LANGUAGES, translator
+from bot.services import marketing
+from bot.services.marketing import ConsentPress, RequestPress
 from bot.services.staff_admin import SetActive
 from bot.storage.db import Database
 from bot.storage.models import (
@@ -42,12 +47,18 @@ from bot.storage.models import (
     ClientStatus,
     Conversation,
     FollowUpRequest,
+    MarketingRequest,
+    Program,
+    ProgramApplication,
+    Referral,
+    ReferralStatus,
     Staff,
     StaffArea,
     StaffRole,
     User,
 )
 from handlers import all_features
+from handlers.marketing import AgencyPress
 from handlers.registry import Registry
 from tests.e2e.dialogs import alert_row, client_row, invited_client, staff_member
 from tests.harness import Harness, Person
@@ -63,8 +74,10 @@ ROLES: dict[str, str] = {
     "caseworker": "caseworker, 3522",
     "caseworker_other": "caseworker, 3507",
     "admin": "administrator",
+    "officer": "partner officer (Dinas Koperasi)",
     "deactivated": "deactivated caseworker, 3522",
 }
+AGENCY_NAMES = {HOME: "Dinas Koperasi dan UKM", OTHER: "Disperindag"}
 STALE = "Tombol ini sudah tidak berlaku."
 REFUSALS = (  # whole msgids, so that every language's wording is recognised
     "Perintah itu tidak saya kenal. Ketik /bantuan untuk melihat daftar perintah.",
@@ -75,8 +88,17 @@ OVERRIDES: dict[type[CallbackData], dict[str, Any]] = {
     SetActive: {"active": False},
     ChooseLanguage: {"language": "id"},  # her own: the answers below stay comparable
     ResumeDraft: {"fresh": False},
+    AgencyPress: {"agency_id": 0, "active": True},  # ➕ a new agency: the others stay as they are
 }
-OBJECT_FIELDS = ("client_id", "alert_id", "checkin_id", "staff_id", "request_id")
+OBJECT_FIELDS = (
+    "client_id",
+    "alert_id",
+    "checkin_id",
+    "staff_id",
+    "request_id",
+    "referral_id",
+    "application_id",
+)
 
 
 @dataclass
@@ -88,6 +110,7 @@ class World:
     people: dict[str, Person] = field(default_factory=dict)
     clients: dict[str, int] = field(default_factory=dict)  # area -> the client persona's id
     caseworkers: dict[str, int] = field(default_factory=dict)  # area -> staff id
+    agencies: dict[str, int] = field(default_factory=dict)  # area -> the agency its referrals go to
     serial: int = 0
 
     def next(self) -> int:
@@ -141,7 +164,10 @@ def _rows() -> list[Row]:
         title = f"`{cls.prefix}` {cls.__name__}"
         if any(name in OBJECT_FIELDS for name in names):
             for area in (HOME, OTHER):
-                rows.append(Row(f"{title}, in {AREA_NAMES[area]}", _bound(_forge(cls, area))))
+                where = AREA_NAMES[area]
+                if "referral_id" in names:
+                    where += f", referred to {AGENCY_NAMES[area]}"
+                rows.append(Row(f"{title}, in {where}", _bound(_forge(cls, area))))
         else:
             rows.append(Row(title, _bound(_forge(cls, HOME))))
     return rows
@@ -171,7 +197,7 @@ def _forge(cls: type[CallbackData], area: str) -> Callable[[World], Awaitable[Ca
             if name in OVERRIDES.get(cls, {}):
                 values[name] = OVERRIDES[cls][name]
             elif name in OBJECT_FIELDS:
-                values[name] = await _fresh(world, name, area)
+                values[name] = await _fresh(world, name, area, cls)
             elif isinstance(kind, type) and issubclass(kind, StrEnum):
                 values[name] = next(iter(kind))
             elif kind is bool:
@@ -185,9 +211,11 @@ def _forge(cls: type[CallbackData], area: str) -> Callable[[World], Awaitable[Ca
     return make
 
 
-async def _fresh(world: World, name: str, area: str) -> int:
-    """A new object of the kind the field names, in `area`."""
+async def _fresh(world: World, name: str, area: str, cls: type[CallbackData]) -> int:
+    """A new object of the kind the field names (and the action means), in `area`."""
     db, now, n = world.db, world.harness.clock.now(), world.next()
+    if cls is RequestPress or name in ("referral_id", "application_id"):
+        return await _fresh_request(world, name, area, cls)
     if name == "client_id":
         client_id = await client_row(db, full_name=f"Klien Baru {n}", at=now, region=area)
         async with db.transaction() as session:
@@ -228,6 +256,59 @@ async def _fresh(world: World, name: str, area: str) -> int:
         await session.flush()
         if name == "staff_id":
             session.add(StaffArea(staff_id=row.id, region_code=area))
+        return int(row.id)
+
+
+async def _fresh_request(world: World, name: str, area: str, cls: type[CallbackData]) -> int:
+    """A marketing request of a new client (`request_id`), a referral of the area's client
+    persona's request to the area's agency (awaiting her consent for `ConsentPress`, with the
+    agency otherwise), or an application of a new client to a new program."""
+    now, n = world.harness.clock.now(), world.next()
+    async with world.db.transaction() as session:
+        if name == "application_id":
+            program = Program(name=f"Program {n}", is_open=True, created_at=now, updated_at=now)
+            session.add(program)
+            await session.flush()
+            row: Any = ProgramApplication(
+                program_id=program.id,
+                client_id=await _client_in(session, area, n, now),
+                status=ApplicationStatus.SUBMITTED.value,
+                answers=[],
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(row)
+            await session.flush()
+            return int(row.id)
+        owner = world.clients[area] if name == "referral_id" else None
+        request = MarketingRequest(
+            client_id=owner or await _client_in(session, area, n, now),
+            product=f"Produk {n}",
+            description="Kue kering",
+            price_low=10_000,
+            price_high=20_000,
+            capacity=100,
+            help_wanted=HelpWanted.BAZAAR.value,
+            status=RequestStatus.SUBMITTED.value,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(request)
+        await session.flush()
+        if name == "request_id":
+            return int(request.id)
+        consent = cls is ConsentPress
+        request.status = (RequestStatus.IN_PROGRESS if consent else RequestStatus.REFERRED).value
+        row = Referral(
+            request_id=request.id,
+            agency_id=world.agencies[area],
+            status=(ReferralStatus.AWAITING_CONSENT if consent else ReferralStatus.SENT).value,
+            share_name=None if consent else True,
+            created_at=now,
+            answered_at=None if consent else now,
+        )
+        session.add(row)
+        await session.flush()
         return int(row.id)
 
 
@@ -272,6 +353,18 @@ async def _world(harness: Harness, db: Database) -> World:
     world.people["admin"] = await staff_member(
         harness, db, role=StaffRole.ADMIN, full_name="Admin", regions=()
     )
+    async with db.transaction() as session:
+        for area, agency in AGENCY_NAMES.items():
+            found, _new = await marketing.add_agency(session, name=agency, now=harness.clock.now())
+            world.agencies[area] = found.id
+    officer = await staff_member(
+        harness, db, role=StaffRole.PARTNER, full_name="Petugas Koperasi", regions=()
+    )
+    async with db.transaction() as session:
+        member = await session.get(Staff, await _staff_id(db, officer))
+        assert member is not None
+        member.agency_id = world.agencies[HOME]
+    world.people["officer"] = officer
     gone = await staff_member(harness, db, full_name="Mantan Pendamping", regions=(HOME,))
     async with db.transaction() as session:
         member = await session.get(Staff, await _staff_id(db, gone))

@@ -62,6 +62,8 @@ async def test_commands_are_registered_in_each_language(harness: Harness) -> Non
     assert [c["command"] for c in indonesian] == [
         "start",
         "lapor",
+        "pemasaran",
+        "program",
         "bahasa",
         "bantuan",
         "batal",

@@ -107,6 +107,37 @@ async def staff_member(
     return person
 
 
+async def program_row(db: Database, *, at: datetime, name: str = "UEP Menjahit 2026") -> int:
+    """An open program anyone may apply to, closing in 30 days: a yes/no, a number and a choice
+    question, then a photo and a PDF."""
+    from bot.domain.vocabulary import DocumentKind, QuestionKind
+    from bot.services import programs
+    from bot.services.programs import ProgramSpec, Question, RequiredDocument
+
+    spec = ProgramSpec(
+        name=name,
+        questions=(
+            Question("Apakah usaha Anda masih berjalan?", QuestionKind.YES_NO, qualifying=("yes",)),
+            Question("Sudah berapa tahun usaha Anda berjalan?", QuestionKind.NUMBER, minimum=1),
+            Question(
+                "Apa jenis usaha Anda?",
+                QuestionKind.CHOICE,
+                options=("Jahit", "Kuliner", "Lainnya"),
+                qualifying=("Jahit",),
+            ),
+        ),
+        documents=(
+            RequiredDocument("Foto KTP", DocumentKind.PHOTO),
+            RequiredDocument("Surat keterangan usaha", DocumentKind.PDF),
+        ),
+        deadline=at + timedelta(days=30),
+    )
+    async with db.transaction() as session:
+        saved = await programs.save_program(session, spec=spec, now=at)
+    assert saved.program is not None
+    return saved.program.id
+
+
 # -- casework rows made directly (staff check-in tests need no check-in or alert service) -------
 
 

@@ -43,7 +43,13 @@ from bot.storage.db import Database
 from bot.storage.models import Alert, AlertKind, Client, ClientStatus, Staff, StaffRole
 from handlers import all_features
 from handlers.registry import Registry
-from tests.e2e.dialogs import alert_row, client_row, invited_client, staff_member
+from tests.e2e.dialogs import (
+    alert_row,
+    client_row,
+    invited_client,
+    program_row,
+    staff_member,
+)
 from tests.e2e.test_every_step import EXAMPLES, _put_at
 from tests.harness import Harness, Person
 
@@ -321,7 +327,12 @@ class Fuzzer:
                         language="id",
                         now=self.harness.clock.now(),
                     )
-        elif example.persona == "client":
+        elif example.persona in ("client", "applicant"):
+            if example.persona == "applicant":  # and a program open to her
+                program = f"Program {self._serial} {index}"
+                ids = {
+                    "program": await program_row(self.db, at=self.harness.clock.now(), name=program)
+                }
             nik = self._nik()
             secrets.append(nik)
             person = await invited_client(
@@ -415,7 +426,7 @@ class Fuzzer:
                         await accounts.record_consent(
                             session, telegram_id=telegram_id, language="id", now=now
                         )
-            elif persona == "client":
+            elif persona in ("client", "applicant"):
                 fits = profile is not None and profile.registered and profile.consent_active
             else:
                 member = await staff.find_staff(

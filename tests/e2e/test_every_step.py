@@ -29,7 +29,7 @@ from bot.storage.models import (
 )
 from handlers import all_features
 from handlers.registry import Registry
-from tests.e2e.dialogs import alert_row, client_row, invited_client, staff_member
+from tests.e2e.dialogs import alert_row, client_row, invited_client, program_row, staff_member
 from tests.harness import Harness, Person
 
 Oddity = Callable[[Person, str, str], Awaitable[list[SentMessage]]]
@@ -58,7 +58,7 @@ ODDITIES: dict[str, Oddity] = {
 }
 # What a step is *meant* to take is not odd there.
 TAKES = {
-    "photo": {("rep", "photo")},
+    "photo": {("rep", "photo"), ("mkt", "photos"), ("prg", "file")},
     "contact": {("onb", "phone")},
 }
 # The relay keeps the caseworker writing: a text it refuses (too long) says why and stays,
@@ -73,7 +73,7 @@ NO_QUESTION_AGAIN = {
 class Example:
     """Who walks the flow, and a complete draft for it (ids filled in once rows exist)."""
 
-    persona: str  # "newcomer", "client" or "admin"
+    persona: str  # "newcomer", "client", "applicant" (a client and a program) or "admin"
     draft: Callable[[dict[str, int]], dict[str, Any]]
 
 
@@ -124,6 +124,37 @@ EXAMPLES: dict[str, Example] = {
         "client",
         lambda _ids: {"name": "Siti Rahayu", "region": "3522", "business": "Jahit seragam"},
     ),
+    "mkt": Example(
+        "client",
+        lambda _ids: {
+            "product": "Kue kering nastar",
+            "description": "Nastar isi selai nanas, toples 500 gram",
+            "photos": ["photo-file-1"],
+            "price": [20_000, 35_000],
+            "capacity": 50,
+            "help": ["bazaar", "other"],
+            "other": "Pameran di Surabaya",
+        },
+    ),
+    "mref": Example("admin", lambda _ids: {"request_id": 1, "product": "Kue kering nastar"}),
+    "mdec": Example("admin", lambda _ids: {"request_id": 1, "product": "Kue kering nastar"}),
+    "mprg": Example("admin", lambda _ids: {"referral_id": 1, "product": "Kue kering nastar"}),
+    "mout": Example("admin", lambda _ids: {"referral_id": 1, "product": "Kue kering nastar"}),
+    "magy": Example("admin", lambda _ids: {}),
+    "prg": Example(
+        "applicant",
+        lambda ids: {
+            "program_id": ids["program"],
+            "program": "UEP Menjahit 2026",
+            "index": 0,
+            "answers": ["yes", "3", "Jahit"],
+            "files": [],
+        },
+    ),
+    "apr": Example(
+        "admin",
+        lambda _ids: {"application_id": 1, "program": "UEP Menjahit 2026", "client": "Dewi"},
+    ),
 }
 REGISTRY = Registry(all_features())
 CASES = [
@@ -152,6 +183,9 @@ async def _persona(
         return budi, {}
     if kind == "client":
         return await invited_client(harness, db), {}
+    if kind == "applicant":  # a client, and a program open to her
+        program = await program_row(db, at=harness.clock.now())
+        return await invited_client(harness, db), {"program": program}
     admin = await staff_member(harness, db, role=StaffRole.ADMIN, regions=())
     now = harness.clock.now()
     dewi = harness.person("Dewi", "id")

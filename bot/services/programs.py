@@ -832,6 +832,8 @@ async def _erase(session: AsyncSession, client_id: int) -> list[str]:
     applications = [a for a, _p in await repo.of_client(session, client_id=client_id)]
     for application in applications:
         application.answers = []
+        application.reason = None  # staff's words about her, too
+        application.last_staff_message = None
     return await media.erase_owned(
         session, owner=MediaOwner.APPLICATION, owner_ids=[a.id for a in applications]
     )

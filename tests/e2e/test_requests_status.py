@@ -340,6 +340,22 @@ async def test_dataku_shows_her_requests_and_hapus_erases_their_text_and_files(
             now=wib(5),
         )
     assert submitted.application_id is not None
+    ani = await staff_member(harness, db)
+    async with db.transaction() as session:
+        member = await staff.find_staff(session, telegram_id=ani.id)
+        assert member is not None
+        review = await programs.open_review(
+            session, application_id=submitted.application_id, member=member
+        )
+        assert review is not None
+        await programs.decide(
+            session,
+            review=review,
+            member=member,
+            op=programs.ReviewOp.REJECT,
+            reason="Surat keterangan usaha belum ada",
+            now=wib(5, 12),
+        )
     await harness.run_job(download_job)
     stored = [path for path in harness.media_dir.rglob("*") if path.is_file()]
     assert len(stored) == 2  # her product photo and her KTP
@@ -348,7 +364,7 @@ async def test_dataku_shows_her_requests_and_hapus_erases_their_text_and_files(
     replies = await siti.send("/dataku")
     text = replies[0].text
     assert "Permintaan dan pendaftaran program: 2" in text
-    assert "• 5 Agustus 2026: 📝 Pengajuan program, UEP (📨 Diajukan)" in text
+    assert "• 5 Agustus 2026: 📝 Pengajuan program, UEP (❌ Tidak diterima)" in text
     assert "• 4 Agustus 2026: 🛍️ Bantuan pemasaran, Keripik tempe (⏳ Diajukan)" in text
     [document] = [m for m in siti.messages if m.document is not None]
     copy = harness.emulator.state.files.get(document.document.file_id)
@@ -358,6 +374,7 @@ async def test_dataku_shows_her_requests_and_hapus_erases_their_text_and_files(
     assert exported["marketing"][0]["photos"] == 1
     assert [r["program"] for r in exported["programs"]] == ["UEP"]
     assert exported["programs"][0]["documents"] == 1
+    assert exported["programs"][0]["reason"] == "Surat keterangan usaha belum ada"
 
     await siti.send("/hapus")
     await siti.press("🗑️ Ya, hapus data saya")
@@ -368,5 +385,6 @@ async def test_dataku_shows_her_requests_and_hapus_erases_their_text_and_files(
         files = (await session.execute(select(MediaFile))).scalars().all()
     assert request is not None and applied is not None
     assert (request.product, request.description) == ("", "")
-    assert applied.answers == []
+    assert applied.answers == [] and applied.reason is None
+    assert applied.last_staff_message is None
     assert files == []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -33,6 +34,7 @@ class DownloadResult:
     stored: int = 0
     retrying: int = 0
     given_up: int = 0
+    erased: int = 0  # erased (/hapus) while downloading: the file was removed again
 
 
 async def download_job(services: AppServices, courier: Courier) -> DownloadResult:
@@ -47,22 +49,21 @@ async def download_due(
     transaction is held open across a download)."""
     async with services.db.transaction() as session:
         due = await media.due_downloads(session, now=services.clock.now(), limit=limit)
-    stored = retrying = given_up = 0
-    for row in due:
-        outcome = await _download(services, source, row)
-        if outcome is None:
-            stored += 1
-        elif outcome:
-            given_up += 1
-        else:
-            retrying += 1
+    outcomes = Counter([await _download(services, source, row) for row in due])
+    result = DownloadResult(**outcomes)
     if due:
-        log.info("media: %d stored, %d to retry, %d given up", stored, retrying, given_up)
-    return DownloadResult(stored, retrying, given_up)
+        log.info(
+            "media: %d stored, %d to retry, %d given up, %d erased",
+            result.stored,
+            result.retrying,
+            result.given_up,
+            result.erased,
+        )
+    return result
 
 
-async def _download(services: AppServices, source: FileSource, row: MediaFile) -> bool | None:
-    """None when stored; else whether the file was given up."""
+async def _download(services: AppServices, source: FileSource, row: MediaFile) -> str:
+    """What became of the file: stored, retrying, given_up or erased."""
     try:
         fetched = await source.fetch(row.file_id)
         relative = media.relative_path(row, fetched.extension)
@@ -76,14 +77,17 @@ async def _download(services: AppServices, source: FileSource, row: MediaFile) -
         failure = FetchFailed(type(error).__name__, permanent=False)
     else:
         async with services.db.transaction() as session:
-            await media.record_stored(
+            kept = await media.record_stored(
                 session,
                 media_id=row.id,
                 path=relative,
                 size=len(fetched.data),
                 now=services.clock.now(),
             )
-        return None
+        if not kept:  # erased (/hapus) while it was downloading: no copy may outlive the row
+            media.unlink_files(services.settings, [relative])
+            return "erased"
+        return "stored"
     async with services.db.transaction() as session:
         gave_up = await media.record_failure(
             session, row=row, error=failure, now=services.clock.now()
@@ -96,7 +100,7 @@ async def _download(services: AppServices, source: FileSource, row: MediaFile) -
         "refused" if failure.permanent else "unreachable",
         row.attempts + 1,
     )
-    return gave_up
+    return "given_up" if gave_up else "retrying"
 
 
 FEATURE = Feature(name="media", jobs=(PeriodicJob("media-downloads", TICK, download_job),))

@@ -148,9 +148,9 @@ def _make_private_dirs(root: Path, folder: Path) -> None:
 
 async def record_stored(
     session: AsyncSession, *, media_id: int, path: str, size: int, now: datetime
-) -> None:
-    """The file is on disk."""
-    await repo.update(
+) -> bool:
+    """The file is on disk; False when its row was erased meanwhile (remove the file then)."""
+    return await repo.update(
         session,
         media_id=media_id,
         values={"path": path, "size": size, "stored_at": now, "retry_at": None, "last_error": None},

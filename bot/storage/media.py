@@ -44,9 +44,12 @@ async def due(session: AsyncSession, *, now: datetime, limit: int) -> list[Media
     return list(rows)
 
 
-async def update(session: AsyncSession, *, media_id: int, values: dict[str, Any]) -> None:
-    """Change one file's row."""
-    await session.execute(_update(MediaFile).where(MediaFile.id == media_id).values(**values))
+async def update(session: AsyncSession, *, media_id: int, values: dict[str, Any]) -> bool:
+    """Change one file's row; False when it is gone (erased meanwhile)."""
+    result = await session.execute(
+        _update(MediaFile).where(MediaFile.id == media_id).values(**values)
+    )
+    return bool(getattr(result, "rowcount", 0))
 
 
 async def delete_of_owners(

@@ -20,7 +20,7 @@ from bot.services import media, outbox
 from bot.services.media import FileRef
 from bot.storage.db import Database
 from bot.storage.models import MediaFile, MediaKind, MediaOwner, OutboxMessage, OutboxStatus
-from handlers.media import DownloadResult, download_job
+from handlers.media import DownloadResult, download_due, download_job
 from tests.harness import Harness, Person
 
 REQUEST_ID = 7
@@ -378,6 +378,34 @@ async def test_an_album_refused_with_400_is_failed_and_the_next_message_goes_on(
     assert rows[0].last_error == "Wrong file identifier/http url specified"
     assert budi.last.text == "Sesudahnya"
     assert not any(m.photo for m in budi.messages)
+
+
+class _ErasedWhileDownloading:
+    """Telegram's files, with the request erased (/hapus) while its photo is on the wire."""
+
+    def __init__(self, harness: Harness, db: Database) -> None:
+        self.real = harness.parts.sender.files
+        self.db = db
+
+    async def fetch(self, file_id: str) -> media.Fetched:
+        fetched = await self.real.fetch(file_id)
+        async with self.db.transaction() as session:
+            await media.erase_owned(session, owner=MediaOwner.MARKETING, owner_ids=[REQUEST_ID])
+        return fetched
+
+
+async def test_a_file_erased_while_it_downloads_leaves_no_copy(
+    harness: Harness, db: Database
+) -> None:
+    siti = harness.person("Siti")
+    await siti.send("/start")
+    await _attach(db, harness, FileRef(await _photo_from(siti, sample_png(4, 9))))
+
+    result = await download_due(harness.parts.services, _ErasedWhileDownloading(harness, db))
+
+    assert result == DownloadResult(erased=1)  # fetched and written, then found erased
+    assert await _rows(db) == []
+    assert [p for p in harness.media_dir.rglob("*") if p.is_file()] == []
 
 
 async def test_erasing_a_request_removes_its_rows_and_files(harness: Harness, db: Database) -> None:

@@ -14,6 +14,10 @@ check-ins, digests). What cannot be sent now stays in the outbox under the retry
 | any other 400                           | failed: the same request cannot succeed        |
 | still failing after 24 h                | expired; administrators are told (no content)  |
 
+Files Telegram already has (`Message.media`, by file id) take the same path and rules: one as
+sendPhoto or sendDocument with its caption and buttons, an album as one sendMediaGroup, which
+arrives whole or not at all and so is sent again whole.
+
 Each chat's messages go out in the order they were queued: a message waiting for a retry (or for
 the person) holds back the ones queued after it for the same chat.
 

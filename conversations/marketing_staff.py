@@ -311,6 +311,7 @@ async def _outcome_reason(turn: Turn, draft: OfficerDraft, text: str) -> Parsed:
     reason = _note(text)
     if reason is None:
         return Rejected(turn.gettext("Tulis alasannya dengan beberapa kata."))
+    draft.outcome = ReferralOutcome.DECLINED  # only a declined referral asks for a reason
     return await _finish(turn, draft, reason)
 
 

@@ -28,6 +28,12 @@ COMPLAINTS = {
     "id": "Pengaduan tentang layanan Dinas Sosial disampaikan lewat SP4N-LAPOR! di "
     "https://www.lapor.go.id atau SMS ke 1708. Berdaya tidak menerima pengaduan sendiri, jadi "
     "pengaduan yang dikirim di sini tidak akan diproses.",
+    "jv": "Aduan babagan layanan Dinas Sosial dipunaturaken lumantar SP4N-LAPOR! ing "
+    "https://www.lapor.go.id utawi SMS dhateng 1708. Berdaya mboten nampi aduan piyambak, "
+    "dados aduan ingkang dipunkintun ing ngriki mboten badhe dipunproses.",
+    "en": "Complaints about the services of the Dinas Sosial go to SP4N-LAPOR! at "
+    "https://www.lapor.go.id or by SMS to 1708. Berdaya does not take complaints itself, so "
+    "a complaint sent here will not be handled.",
 }
 EMPTY = (
     "Anda belum punya permintaan bantuan atau pendaftaran program.\n"
@@ -45,6 +51,15 @@ async def test_aduan_points_everyone_to_lapor_in_their_language(
     await verify_dialog(ani, [("/aduan", [COMPLAINTS["id"]])])
     reply = await ani.send("/bantuan")
     assert "/aduan – Cara menyampaikan pengaduan" in reply[0].text
+    stranger = harness.person("Amy", "en-GB")  # not registered: Telegram's language is the guess
+    await verify_dialog(stranger, [("/aduan", [COMPLAINTS["en"]])])
+    sri = await invited_client(
+        harness, db, first_name="Sri", nik=NIK_SARI, region="3507", language_button="Basa Jawa"
+    )
+    await verify_dialog(sri, [("/aduan", [COMPLAINTS["jv"]])])
+    reply = await sri.send("/bantuan")
+    assert "/aduan – Cara ngaturaken aduan" in reply[0].text
+    assert "/status – Status panyuwunan lan pendaftaran program panjenengan" in reply[0].text
 
     siti = await invited_client(harness, db)
     reply = await siti.send("/bantuan")

@@ -381,8 +381,9 @@ async def test_dataku_shows_her_requests_and_hapus_erases_their_text_and_files(
     assert "Permintaan dan pendaftaran program: 2" in text
     assert "• 5 Agustus 2026: 📝 Pengajuan program, UEP (❌ Tidak diterima)" in text
     assert "• 4 Agustus 2026: 🛍️ Bantuan pemasaran, Keripik tempe (⏳ Diajukan)" in text
-    [document] = [m for m in siti.messages if m.document is not None]
-    copy = harness.emulator.state.files.get(document.document.file_id)
+    [document] = [m.document for m in siti.messages if m.document is not None]
+    assert document is not None
+    copy = harness.emulator.state.files.get(document.file_id)
     assert copy is not None
     exported = json.loads(copy.data.decode())["requests"]
     assert [r["product"] for r in exported["marketing"]] == ["Keripik tempe"]

@@ -13,7 +13,7 @@ from bot.domain.nik import NikError
 from bot.domain.reference import region_by_code
 from bot.i18n import translator
 from bot.runtime import prepare_database
-from bot.services import registration, staff, staff_admin
+from bot.services import marketing, registration, staff, staff_admin
 from bot.storage import rekey
 from bot.storage import staff as staff_repo
 from bot.storage.crypto import (
@@ -84,6 +84,11 @@ def _staff_input(args: argparse.Namespace) -> tuple[int, StaffRole, list[str]]:
         raise BadInput("--regions: a caseworker needs at least one kabupaten/kota")
     if args.name is not None and not 3 <= len(" ".join(args.name.split())) <= 100:
         raise BadInput("--name: 3 to 100 characters")
+    agency = getattr(args, "agency", None)
+    if role is StaffRole.PARTNER and not (agency or "").strip():
+        raise BadInput("--agency: a partner officer needs her agency (see: berdaya agencies list)")
+    if role is not StaffRole.PARTNER and agency:
+        raise BadInput("--agency: only for a partner officer (--role partner)")
     return int(args.telegram_id), role, codes
 
 
@@ -93,8 +98,18 @@ async def add_staff(settings: Settings, args: argparse.Namespace) -> str:
     await prepare_database(settings)
     db = open_database(settings)
     now = SystemClock().now()
+    agency_name = ""
     try:
         async with db.transaction() as session:
+            agency_id = None
+            if role is StaffRole.PARTNER:
+                agency = await marketing.agency_by_name(session, name=args.agency)
+                if agency is None or not agency.active:
+                    raise BadInput(
+                        f"--agency: no active agency named {args.agency!r} "
+                        "(see: berdaya agencies list)"
+                    )
+                agency_id, agency_name = agency.id, agency.name
             known = await staff_repo.get_by_telegram_id(session, telegram_id=telegram_id)
             name = " ".join(args.name.split()) if args.name else None
             member = await staff.add_staff(
@@ -105,12 +120,39 @@ async def add_staff(settings: Settings, args: argparse.Namespace) -> str:
                 now=now,
                 region_codes=codes,
             )
+            member.agency_id = agency_id
             staff_id, full_name = member.id, member.full_name
     finally:
         await db.dispose()
     labels = [r.label for code in codes if (r := region_by_code(code)) is not None]
     areas = f"; areas: {', '.join(labels)}" if labels else ""
+    if agency_name:
+        areas += f"; agency: {agency_name}"
     return f"Staff member #{staff_id}: {full_name} ({role.value}){areas}"
+
+
+async def agencies_command(settings: Settings, args: argparse.Namespace) -> str:
+    """`agencies add NAME` or `agencies list`; return the lines to print."""
+    if args.agencies_command == "add" and not " ".join(args.name.split()):
+        raise BadInput('NAME: the agency\'s name, e.g. "Dinas Koperasi dan UKM Jawa Timur"')
+    await prepare_database(settings)
+    db = open_database(settings)
+    try:
+        async with db.transaction() as session:
+            if args.agencies_command == "add":
+                agency, new = await marketing.add_agency(
+                    session, name=args.name, now=SystemClock().now()
+                )
+                what = "added" if new else "already known, active"
+                return f"Agency #{agency.id}: {agency.name} ({what})"
+            found = await marketing.agencies(session)
+            if not found:
+                return "No partner agencies yet: berdaya agencies add NAME"
+            return "\n".join(
+                f"#{a.id} {a.name}" + ("" if a.active else " (inactive)") for a in found
+            )
+    finally:
+        await db.dispose()
 
 
 async def add_upt(settings: Settings, args: argparse.Namespace) -> str:

@@ -76,6 +76,18 @@ def _staff_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         metavar="CODES",
         help="kabupaten/kota codes, comma-separated, e.g. 3522,3507 (a caseworker needs one)",
     )
+    add.add_argument(
+        "--agency",
+        metavar="NAME",
+        help="a partner officer's agency, as `berdaya agencies list` shows it (partners need one)",
+    )
+    agencies = commands.add_parser("agencies", help="partner agencies requests are referred to")
+    agency_commands = agencies.add_subparsers(
+        dest="agencies_command", required=True, metavar="ACTION"
+    )
+    agency_add = agency_commands.add_parser("add", help="add a partner agency (or reactivate it)")
+    agency_add.add_argument("name", help='e.g. "Dinas Koperasi dan UKM Jawa Timur"')
+    agency_commands.add_parser("list", help="the partner agencies, active or not")
     upt = commands.add_parser("upt", help="UPTs (technical units of Dinsos Jatim)")
     upt_commands = upt.add_subparsers(dest="upt_command", required=True, metavar="ACTION")
     upt_add = upt_commands.add_parser("add", help="register a UPT")
@@ -142,6 +154,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(new_key())
             else:
                 print(asyncio.run(rotate_keys(load_settings(), args)))
+        elif args.command == "agencies":
+            from bot.admin_cli import agencies_command
+
+            print(asyncio.run(agencies_command(load_settings(), args)))
         elif args.command == "upt":
             from bot.admin_cli import add_upt
 

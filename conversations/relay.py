@@ -101,6 +101,7 @@ async def _relay(turn: Turn, draft: RelayDraft, text: str) -> Parsed:
         purpose="relay",
         now=turn.now,
     )
+    await cases.relayed(turn.session, case=case, member=member, text=text, now=turn.now)
     turn.queued_outbox = True
     turn.say(
         _("✅ Terkirim ke {client}.").format(client=client_name),

@@ -54,6 +54,11 @@ class KindExtras:
     # (session, alert, staff member, now): the alert was claimed, or closed
     on_claim: Callable[[AsyncSession, Alert, StaffProfile, datetime], Awaitable[None]] | None = None
     on_close: Callable[[AsyncSession, Alert, StaffProfile, datetime], Awaitable[None]] | None = None
+    # (session, alert, staff member, the text relayed to the client, now): staff wrote to her
+    # from the alert (💬 Balas), e.g. the last words from staff that /status shows
+    on_reply: (
+        Callable[[AsyncSession, Alert, StaffProfile, str, datetime], Awaitable[None]] | None
+    ) = None
 
 
 EXTRAS: dict[AlertKind, KindExtras] = {}

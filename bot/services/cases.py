@@ -134,6 +134,16 @@ def start_relay(case: Case, *, now: datetime) -> None:
     case.alert.relay_started_at = case.alert.relay_started_at or now
 
 
+async def relayed(
+    session: AsyncSession, *, case: Case, member: StaffProfile, text: str, now: datetime
+) -> None:
+    """A message from the case's handler was queued for the client: the alert's kind may
+    record it (a request's or an application's last words from staff)."""
+    extras = alerts.EXTRAS.get(AlertKind(case.alert.kind))
+    if extras is not None and extras.on_reply is not None:
+        await extras.on_reply(session, case.alert, member, text, now)
+
+
 async def client_party(session: AsyncSession, client: Client) -> Party | None:
     """Where a message to the client goes; None when she has no Telegram account linked."""
     user = await session.get(User, client.user_id) if client.user_id is not None else None

@@ -216,12 +216,23 @@ async def _on_close(
     await on_closed(session, alert=alert, member=member, now=now)
 
 
+async def _on_reply(
+    session: AsyncSession, alert: Alert, member: StaffProfile, text: str, now: datetime
+) -> None:
+    """A caseworker wrote to the client from the request's alert: her words are the request's
+    last words from staff (/status), and the request counts as answered."""
+    request = await repo.by_alert(session, alert_id=alert.id)
+    if request is not None:
+        await _event(session, request, kind="message", now=now, staff_id=member.id, note=text)
+
+
 alerts.EXTRAS[AlertKind.MARKETING_REQUEST] = alerts.KindExtras(
     rows=_alert_rows,
     detail=alert_detail,
     after=_alert_photos,
     on_claim=_on_claim,
     on_close=_on_close,
+    on_reply=_on_reply,
 )
 
 

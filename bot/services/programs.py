@@ -580,8 +580,21 @@ async def _alert_detail(session: AsyncSession, t: Translator, alert: Alert) -> s
     return answers_text(t, application, program, len(files))
 
 
+async def _on_reply(
+    session: AsyncSession, alert: Alert, member: StaffProfile, text: str, now: datetime
+) -> None:
+    """A caseworker wrote to the client from the application's alert: her words are its last
+    words from staff (/status), and it counts as answered."""
+    found = await repo.application(session, application_id=application_id_of(alert))
+    if found is not None:
+        application = found[0]
+        application.last_staff_message = text
+        application.updated_at = now
+        application.reviewed_at = application.reviewed_at or now
+
+
 alerts.EXTRAS[AlertKind.PROGRAM_APPLICATION] = alerts.KindExtras(
-    rows=_alert_rows, detail=_alert_detail
+    rows=_alert_rows, detail=_alert_detail, on_reply=_on_reply
 )
 
 

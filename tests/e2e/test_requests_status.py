@@ -404,3 +404,24 @@ async def test_dataku_shows_her_requests_and_hapus_erases_their_text_and_files(
     assert applied.answers == [] and applied.reason is None
     assert applied.last_staff_message is None
     assert files == []
+
+
+async def test_a_reply_from_the_alert_is_the_last_word_from_staff_on_her_status(
+    harness: Harness, db: Database
+) -> None:
+    harness.clock.set(wib(3))
+    siti = await invited_client(harness, db)
+    ani = await staff_member(harness, db)
+    siti_id = await client_id_of(db, siti)
+    await marketing_request(harness, db, siti_id, "Keripik tempe", wib(4))
+    await application(db, siti_id, "KUR Super Mikro", wib(4, 10))
+    harness.clock.set(wib(5))
+    await harness.deliver()  # the two alerts reach Ani
+    for kind in ("Keripik tempe", "KUR Super Mikro"):
+        [alert] = [m for m in ani.messages if kind in m.text and "💬 Balas" in m.button_labels]
+        await ani.press("💬 Balas", message=alert)
+        await ani.send(f"Soal {kind}: besok saya datang ke rumah Ibu.")
+        await ani.press("⏹️ Selesai membalas")
+    reply = await siti.send("/status")
+    assert "💬 Pesan petugas: Soal Keripik tempe: besok saya datang ke rumah Ibu." in reply[0].text
+    assert "💬 Pesan petugas: Soal KUR Super Mikro: besok saya datang ke rumah Ibu." in reply[0].text

@@ -35,6 +35,7 @@ ALERT_LABELS = {
     AlertKind.CHECKIN_MISSED.value: N_("pertanyaan rutin tidak dijawab"),
     AlertKind.AWAITING_VERIFICATION.value: N_("menunggu verifikasi"),
     AlertKind.MARKETING_REQUEST.value: N_("minta bantuan pemasaran"),
+    AlertKind.PROGRAM_APPLICATION.value: N_("mengajukan program"),
 }
 OVERDUE_LABELS = {
     CheckInStatus.MISSED.value: N_("terlewat"),

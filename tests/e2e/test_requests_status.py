@@ -304,6 +304,7 @@ async def test_the_card_and_the_digest_show_requests_of_her_own_area_only(
         "• Permintaan pemasaran: 1 baru, 0 belum dijawab lebih dari 3 hari\n"
     ) in budi_digest
     assert "Pengajuan program" not in budi_digest
+    assert "• Siti Rahayu — mengajukan program" in ani_digest  # its open alert, in words
 
     # Once answered (the caseworker declines with a reason), a request is no longer waiting.
     requests = await _request_ids(db, siti_id)

@@ -23,6 +23,7 @@ from handlers.features import ActionRoute, Command, Feature, Menu, MenuEntry
 
 PER_PAGE = 5
 MAX_MESSAGE = 300  # of a staff message quoted in the list (the whole one came to her chat)
+MAX_TITLE = 120  # five items stay well inside Telegram's 4096 characters
 NOT_REGISTERED = N_("Anda belum terdaftar. Ketik /start untuk mendaftar.")
 EMPTY = N_(
     "Anda belum punya permintaan bantuan atau pendaftaran program.\n"
@@ -62,7 +63,7 @@ async def _page(turn: Turn, client_id: int, page: int) -> tuple[Page[StatusItem]
 def _item_lines(turn: Turn, item: StatusItem) -> list[str]:
     _ = turn.gettext
     lines = [
-        f"{escape(item.kind_label)}: <b>{escape(item.title)}</b>",
+        f"{escape(item.kind_label)}: <b>{escape(item.title[:MAX_TITLE])}</b>",
         _("Status: {state}").format(state=escape(item.state_label)),
     ]
     created, updated = turn.t.date(item.created_at), turn.t.date(item.updated_at)

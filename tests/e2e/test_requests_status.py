@@ -9,8 +9,14 @@ from datetime import datetime
 from sqlalchemy import select
 
 from berdaya_sandbox.emulator.files import sample_png
-from bot.domain.vocabulary import DocumentKind, HelpWanted, QuestionKind
-from bot.i18n import WIB
+from bot.domain.vocabulary import (
+    REQUEST_STATUS_LABELS,
+    DocumentKind,
+    HelpWanted,
+    QuestionKind,
+    RequestStatus,
+)
+from bot.i18n import WIB, translator
 from bot.services import marketing, programs, staff
 from bot.services.caseload import ClientCard
 from bot.services.media import FileRef
@@ -423,6 +429,32 @@ async def test_a_reply_from_the_alert_is_the_last_word_from_staff_on_her_status(
         await ani.press("💬 Balas", message=alert)
         await ani.send(f"Soal {kind}: besok saya datang ke rumah Ibu.")
         await ani.press("⏹️ Selesai membalas")
-    reply = await siti.send("/status")
-    assert "💬 Pesan petugas: Soal Keripik tempe: besok saya datang ke rumah Ibu." in reply[0].text
-    assert "💬 Pesan petugas: Soal KUR Super Mikro: besok saya datang ke rumah Ibu." in reply[0].text
+    shown = (await siti.send("/status"))[0].text
+    assert "💬 Pesan petugas: Soal Keripik tempe: besok saya datang ke rumah Ibu." in shown
+    assert "💬 Pesan petugas: Soal KUR Super Mikro: besok saya datang ke rumah Ibu." in shown
+
+
+async def test_status_in_english(harness: Harness, db: Database) -> None:
+    harness.clock.set(wib(3))
+    amy = await invited_client(
+        harness, db, first_name="Amy", language_code="en-GB", language_button="English"
+    )
+    await marketing_request(harness, db, await client_id_of(db, amy), "Tempe chips", wib(4))
+    english = translator("en").gettext  # (the feature's own labels, as its catalog has them)
+    kind, state = marketing.KIND_LABEL, REQUEST_STATUS_LABELS[RequestStatus.SUBMITTED]
+    await verify_dialog(
+        amy,
+        [
+            (
+                "/status",
+                [
+                    "📄 Your requests and applications · 1 request\n"
+                    "\n"
+                    f"{english(kind)}: Tempe chips\n"
+                    f"Status: {english(state)}\n"
+                    "Sent 4 August 2026\n"
+                    "[⬅️ Menu]"
+                ],
+            )
+        ],
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from telegram import Bot
 
@@ -13,7 +14,7 @@ from bot.domain.nik import NikError
 from bot.domain.reference import region_by_code
 from bot.i18n import translator
 from bot.runtime import prepare_database
-from bot.services import marketing, registration, staff, staff_admin
+from bot.services import marketing, programs, registration, staff, staff_admin
 from bot.storage import rekey
 from bot.storage import staff as staff_repo
 from bot.storage.crypto import (
@@ -168,6 +169,34 @@ async def add_upt(settings: Settings, args: argparse.Namespace) -> str:
     finally:
         await db.dispose()
     return f"UPT #{upt_id}: {name}"
+
+
+def read_text_file(path: Path) -> str:
+    """A UTF-8 file's text (a BOM from Excel is dropped), or BadInput."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise BadInput(f"cannot read {path}: {type(error).__name__}") from None
+
+
+async def import_programs(settings: Settings, text: str) -> tuple[str, bool]:
+    """Create or update programs from a CSV file's text; the lines to print, and whether every
+    row was good (a bad row is listed with its line number and skipped; the good ones are
+    kept)."""
+    await prepare_database(settings)
+    db = open_database(settings)
+    try:
+        async with db.transaction() as session:
+            report = await programs.import_csv(session, text=text, now=SystemClock().now())
+    finally:
+        await db.dispose()
+    lines = [f"Programs created: {len(report.created)}, updated: {len(report.updated)}"]
+    lines += [f"  + {name}" for name in report.created]
+    lines += [f"  ~ {name}" for name in report.updated]
+    if report.bad_rows:
+        lines.append(f"Rows skipped: {len(report.bad_rows)}")
+        lines += [f"  line {line}: {why}" for line, why in report.bad_rows]
+    return "\n".join(lines), not report.bad_rows
 
 
 async def rotate_keys(settings: Settings, args: argparse.Namespace) -> str:

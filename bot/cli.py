@@ -49,6 +49,16 @@ def _parser() -> argparse.ArgumentParser:
     invite.add_argument("--bot-username", help="for the deep link; asked from the Bot API if unset")
     _staff_parsers(commands)
     _keys_parsers(commands)
+    programs = commands.add_parser("programs", help="programs clients may apply for")
+    program_commands = programs.add_subparsers(
+        dest="programs_command", required=True, metavar="ACTION"
+    )
+    program_import = program_commands.add_parser(
+        "import",
+        help="create or update programs (by name) from a CSV file (docs/PROGRAMS.md); bad rows "
+        "are listed and skipped",
+    )
+    program_import.add_argument("file", type=Path, help="e.g. docs/programs_sample.csv")
     sandbox = commands.add_parser(
         "sandbox", help="the bot and a local Bot API emulator in this terminal (no token needed)"
     )
@@ -154,6 +164,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(new_key())
             else:
                 print(asyncio.run(rotate_keys(load_settings(), args)))
+        elif args.command == "programs":
+            from bot.admin_cli import import_programs, read_text_file
+
+            content = read_text_file(args.file)
+            text, all_good = asyncio.run(import_programs(load_settings(), content))
+            print(text)
+            if not all_good:
+                return 1
         elif args.command == "agencies":
             from bot.admin_cli import agencies_command
 

@@ -16,10 +16,18 @@ from bot.domain.vocabulary import APPLICATION_STATUS_LABELS
 from bot.i18n import N_
 from bot.services import programs
 from bot.services.programs import ApplicationPress, DecisionOutcome, ReviewOp
-from conversations import application_reject, program_apply
+from conversations import application_reject, program_admin, program_apply
 from conversations.application_reject import RejectDraft
 from conversations.engine import repeat
-from handlers.features import CASEWORKERS, ActionRoute, Command, Feature, Menu, MenuEntry
+from handlers.features import (
+    ADMINS,
+    CASEWORKERS,
+    ActionRoute,
+    Command,
+    Feature,
+    Menu,
+    MenuEntry,
+)
 
 
 async def start_program(turn: Turn, _args: str = "") -> None:
@@ -40,6 +48,16 @@ async def start_program(turn: Turn, _args: str = "") -> None:
             )
         )
         turn.show_menu()
+
+
+async def manage_programs(turn: Turn, _args: str = "") -> None:
+    """The programs, to create, change, open or close (administrators)."""
+    active = turn.flow_state
+    if active is not None and active.flow != program_admin.FLOW.name:
+        turn.say(turn.gettext("Anda sedang mengisi data. Lanjutkan di bawah, atau ketik /batal."))
+        await repeat(turn, turn.conductor.flow(active.flow))
+        return
+    await program_admin.start(turn)
 
 
 async def on_review(turn: Turn, press: ApplicationPress) -> None:
@@ -94,8 +112,12 @@ FEATURE = Feature(
     name="programs",
     commands=(
         Command("program", start_program, N_("Ajukan diri untuk program"), clients_only=True),
+        Command("kelolaprogram", manage_programs, N_("Kelola program"), roles=ADMINS),
     ),
-    menu=(MenuEntry(Menu.CLIENT, N_("📝 Program bantuan"), RunCommand("program"), row=10),),
+    menu=(
+        MenuEntry(Menu.CLIENT, N_("📝 Program bantuan"), RunCommand("program"), row=10),
+        MenuEntry(Menu.STAFF, N_("📝 Program"), RunCommand("kelolaprogram"), row=20, roles=ADMINS),
+    ),
     actions=(ActionRoute(ApplicationPress, on_review, CASEWORKERS),),
-    flows=(program_apply.FLOW, application_reject.FLOW),
+    flows=(program_apply.FLOW, application_reject.FLOW, program_admin.FLOW),
 )

@@ -151,6 +151,23 @@ EXAMPLES: dict[str, Example] = {
             "files": [],
         },
     ),
+    "kpg": Example(
+        "admin",
+        lambda _ids: {
+            "name": "KUBE Bojonegoro",
+            "regions": ["3522"],
+            "questions": [{"text": "Anggota kelompok?", "kind": "yes_no", "qualifying": ["yes"]}],
+            "documents": [{"name": "Foto KTP", "kind": "photo"}],
+            "quota": 5,
+            "pending": {
+                "text": "Apa usaha kelompok Anda?",
+                "kind": "choice",
+                "options": ["Jahit", "Kuliner"],
+                "qualifying": ["Jahit"],
+            },
+            "doc_name": "Foto KTP ketua",
+        },
+    ),
     "apr": Example(
         "admin",
         lambda _ids: {"application_id": 1, "program": "UEP Menjahit 2026", "client": "Dewi"},

@@ -13,7 +13,7 @@ from bot.services import programs
 from bot.services.programs import ApplicationPress, ProgramSpec, Question, RequiredDocument
 from bot.services.programs import ReviewOp as Op
 from bot.storage.db import Database
-from bot.storage.models import Client, MediaFile, ProgramApplication
+from bot.storage.models import Client, MediaFile, Program, ProgramApplication, StaffRole
 from tests.e2e.dialogs import NIK_SARI, invited_client, staff_member
 from tests.harness import Harness, Person
 
@@ -278,3 +278,89 @@ async def test_a_forged_review_press_is_stale_and_changes_nothing(
     assert application.status == ApplicationStatus.SUBMITTED
     assert application.reviewer_staff_id is None
     assert all("Pengajuan Anda" not in m.text for m in siti.messages[seen:])
+
+
+async def test_an_administrator_creates_opens_changes_and_closes_a_program_in_the_bot(
+    harness: Harness, db: Database
+) -> None:
+    boss = await staff_member(
+        harness, db, role=StaffRole.ADMIN, first_name="Pak Budi", full_name="Budi", regions=()
+    )
+    siti = await invited_client(harness, db)  # Bojonegoro
+    sari = await invited_client(
+        harness, db, first_name="Sari", full_name="Sari Wulandari", nik=NIK_SARI, region="3507"
+    )
+    reply = await boss.send("/kelolaprogram")
+    assert reply[-1].button_labels == ["➕ Program baru", "✖️ Selesai"]
+    await boss.press("➕ Program baru")
+    reply = await boss.send("KUBE Bojonegoro")
+    assert "keterangan singkat" in reply[-1].text
+    await boss.send("Bantuan kelompok usaha bersama.")
+    await boss.press("Semua kategori")
+    await boss.press("Berikutnya ▶️")
+    await boss.press("Berikutnya ▶️")
+    await boss.press("▫️ Kab. Bojonegoro")
+    await boss.press("➡️ Lanjut")
+    reply = await boss.press("Semua keadaan usaha")
+    assert "Belum ada pertanyaan" in reply[-1].text
+    await boss.press("➕ Tambah pertanyaan")
+    await boss.send("Apakah Anda anggota kelompok usaha?")
+    await boss.press("Ya/Tidak")
+    await boss.press("✅ Ya")
+    await boss.press("➕ Tambah pertanyaan")
+    await boss.send("Berapa orang anggota kelompok Anda?")
+    await boss.press("Angka")
+    reply = await boss.send("banyak")
+    assert "Tulis seperti 1-" in boss.text(reply)
+    await boss.send("5-")
+    await boss.press("➕ Tambah pertanyaan")
+    await boss.send("Apa usaha kelompok Anda?")
+    await boss.press("Pilihan")
+    await boss.send("Jahit, Kuliner, Ternak")
+    reply = await boss.press("➡️ Lanjut")  # nothing ticked yet
+    assert boss.user.callback_answers[-1].text == "Pilih minimal satu."
+    await boss.press("▫️ Jahit")
+    await boss.press("▫️ Kuliner")
+    reply = await boss.press("➡️ Lanjut")
+    assert "paling sedikit 5 untuk: Berapa orang anggota kelompok Anda?" in reply[-1].text
+    await boss.press("➡️ Lanjut")
+    await boss.press("➕ Tambah dokumen")
+    await boss.send("Foto KTP ketua")
+    await boss.press("📷 Foto")
+    await boss.press("➡️ Lanjut")
+    await boss.send("2")
+    reply = await boss.send("31-12-2026 16:00")
+    summary = reply[-1].text
+    assert "KUBE Bojonegoro" in summary and "Wilayah: Kab. Bojonegoro" in summary
+    assert "Kuota: 2" in summary and "31 Desember 2026 pukul 16.00 WIB" in summary
+    reply = await boss.press("✅ Simpan")
+    assert "Program disimpan" in boss.text(reply) and "⚪ Tertutup" in reply[-1].text
+    assert "belum ada program" in siti.text(await siti.send("/program"))  # saved closed
+    await boss.press("🟢 Buka pendaftaran")
+    reply = await siti.send("/program")
+    assert "KUBE Bojonegoro" in reply[-1].text
+    await siti.press("❌ Batal")
+    assert "belum ada program" in sari.text(await sari.send("/program"))  # Malang
+
+    await boss.press("✏️ Ubah")
+    await boss.press("✏️ Ubah")
+    await boss.press("Kuota")
+    reply = await boss.send("10")
+    assert "Kuota: 10" in reply[-1].text
+    await boss.press("✅ Simpan")
+    await boss.press("⚪ Tutup pendaftaran")
+    assert "belum ada program" in siti.text(await siti.send("/program"))
+    async with db.transaction() as session:
+        [program] = (await session.execute(select(Program))).scalars()
+    assert program.quota == 10 and not program.is_open
+    assert [q["qualifying"] for q in program.questions] == [["yes"], [], ["Jahit", "Kuliner"]]
+    assert program.questions[1]["minimum"] == 5
+    assert program.documents == [{"name": "Foto KTP ketua", "kind": "photo"}]
+
+
+async def test_programs_are_managed_by_administrators_only(harness: Harness, db: Database) -> None:
+    ani = await staff_member(harness, db)
+    siti = await invited_client(harness, db)
+    for person in (ani, siti):
+        reply = await person.send("/kelolaprogram")
+        assert "tidak saya kenal" in person.text(reply)

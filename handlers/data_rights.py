@@ -20,7 +20,7 @@ from bot.domain.vocabulary import (
     ppks_label,
 )
 from bot.i18n import N_
-from bot.services import data_rights, overview
+from bot.services import client_requests, data_rights
 from bot.services.data_rights import Export
 from bot.services.overview import StatusItem
 from bot.services_container import AppServices
@@ -111,7 +111,7 @@ async def show_my_data(turn: Turn, _args: str) -> None:
         return
     client_id = turn.profile.client_id if turn.profile is not None else None
     requests = (
-        await overview.items_of(turn.session, turn.t, client_id=client_id)
+        await client_requests.items_of(turn.session, turn.t, client_id=client_id)
         if client_id is not None and data.status is not None
         else []
     )

@@ -15,7 +15,7 @@ from bot.chat.callbacks import CallbackData
 from bot.chat.messages import Buttons, rows_of
 from bot.chat.turn import Turn
 from bot.i18n import N_
-from bot.services import overview
+from bot.services import client_requests
 from bot.services.overview import StatusItem
 from conversations.paging import Page, nav_row, page_of
 from handlers.dispatch import Dispatcher
@@ -56,7 +56,7 @@ def _client_id(turn: Turn) -> int | None:
 
 
 async def _page(turn: Turn, client_id: int, page: int) -> tuple[Page[StatusItem], int]:
-    items = await overview.items_of(turn.session, turn.t, client_id=client_id)
+    items = await client_requests.items_of(turn.session, turn.t, client_id=client_id)
     return page_of(items, page, PER_PAGE), len(items)
 
 

@@ -23,7 +23,7 @@ from bot.domain.nik import validate_nik
 from bot.domain.reference import ppks_by_no
 from bot.domain.vocabulary import BusinessStatus, ClientStatus, StaffRole
 from bot.i18n import Translator, translator
-from bot.services import outbox, overview, registration
+from bot.services import client_requests, outbox, registration
 from bot.services.overview import StatusItem
 from bot.services.registration import NewInvitation
 from bot.services.staff import StaffProfile
@@ -213,7 +213,7 @@ async def client_card(
     if client is None:
         return None
     requests = (
-        await overview.items_of(session, translator, client_id=client.id)
+        await client_requests.items_of(session, translator, client_id=client.id)
         if translator is not None
         else []
     )

@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.reference import ppks_by_no, region_by_code
 from bot.domain.vocabulary import ClientStatus
 from bot.i18n import translator
-from bot.services import accounts, outbox, overview, staff
+from bot.services import accounts, client_requests, outbox, staff
 from bot.storage import data_rights as repo
 from bot.storage import users
 from bot.storage.checkins import client_of_user
@@ -194,7 +194,7 @@ async def export(session: AsyncSession, *, telegram_id: int) -> Export | None:
         requests=tuple(
             [
                 (provider.name, tuple(await provider.export(session, client.id)))
-                for provider in overview.providers()
+                for provider in client_requests.providers()
                 if provider.export is not None
             ]
         ),
@@ -325,7 +325,8 @@ async def erase(session: AsyncSession, *, telegram_id: int, now: datetime) -> Er
     files: list[str] = []
     if client is not None:
         told = await _tell_caseworkers(session, client, now=now, key=f"erasure:{erasure.id}")
-        for provider in overview.providers():  # her requests and applications: free text, files
+        # her requests and applications: their free text, and their files
+        for provider in client_requests.providers():
             if provider.erase is not None:
                 files += await provider.erase(session, client.id)
         await repo.anonymise_records(session, client_id=client.id)

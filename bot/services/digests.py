@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.reference import region_by_code
 from bot.i18n import N_, Translator, translator
-from bot.services import followups, outbox, overview, staff
+from bot.services import client_requests, followups, outbox, staff
 from bot.services.overview import DigestCounts
 from bot.storage import followups as repo
 from bot.storage.models import AlertKind, BusinessStatus, CheckInStatus
@@ -95,7 +95,7 @@ async def build_digest(
         unanswered_after=OVERDUE_AFTER,
         missed_since=now - MISSED_WITHIN,
     )
-    counts = await overview.digest_counts(
+    counts = await client_requests.digest_counts(
         session, client_ids=repo.client_ids_in(regions, upts), since=since, now=until
     )
     return Digest(

@@ -3,7 +3,9 @@ card, the daily digest and the data rights (/dataku, /hapus).
 
 Each feature that takes requests (marketing help, program applications) provides a
 `Provider`; `/status`, `/klien`, the digest and the data rights only ever talk to providers
-(`providers()`), so a new kind of request is one more provider there.
+(`bot.services.client_requests.providers()`), so a new kind of request is one more provider
+there. This module is only the contract: the features import it, and the list of providers
+(which imports the features) lives in `client_requests`, so there is no import cycle.
 
 Notes for providers (B: `marketing.PROVIDER`, C: `programs.PROVIDER`), refined by D:
 - `items` returns every request of hers of this kind, any order; `/status` sorts them
@@ -76,30 +78,3 @@ class Provider:
     digest: DigestFn
     export: ExportFn | None = None  # (session, client id) -> JSON-ready records, for /dataku
     erase: EraseFn | None = None  # (session, client id) -> stored file paths, for /hapus
-
-
-def providers() -> tuple[Provider, ...]:
-    """Every kind of request there is, in the order their sections are shown."""
-    from bot.services import marketing, programs  # (they import this module: imported late)
-
-    return (marketing.PROVIDER, programs.PROVIDER)
-
-
-async def items_of(
-    session: AsyncSession, translator: Translator, *, client_id: int
-) -> list[StatusItem]:
-    """Every request and application of one client, newest first."""
-    found: list[StatusItem] = []
-    for provider in providers():
-        found.extend(await provider.items(session, translator, client_id))
-    return sorted(found, key=lambda item: item.created_at, reverse=True)
-
-
-async def digest_counts(
-    session: AsyncSession, *, client_ids: ClientIds, since: datetime, now: datetime
-) -> list[tuple[Provider, DigestCounts]]:
-    """Per kind of request, its counts for the clients in scope."""
-    return [
-        (provider, await provider.digest(session, client_ids, since, now))
-        for provider in providers()
-    ]

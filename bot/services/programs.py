@@ -593,8 +593,49 @@ async def _on_reply(
         application.reviewed_at = application.reviewed_at or now
 
 
+async def _alert_documents(
+    session: AsyncSession, alert: Alert, member: StaffProfile, now: datetime, key: str
+) -> None:
+    """Her documents, shown to the reviewer by file id right after the alert."""
+    found = await repo.application(session, application_id=application_id_of(alert))
+    if found is None or member.telegram_id is None:
+        return
+    application, program, client = found
+    files = await media.files_of(session, owner=MediaOwner.APPLICATION, owner_id=application.id)
+    if not files:
+        return
+    t = translator(member.language)
+    names = ", ".join(escape(f.label or "") for f in files)
+    await outbox.enqueue(
+        session,
+        chat_id=member.telegram_id,
+        text=t.gettext("📎 Dokumen {client} untuk program {program}: {names}").format(
+            client=escape(client.full_name), program=escape(program.name), names=names
+        ),
+        purpose="alert",
+        now=now,
+        media=media.as_outbox_media(files),
+        dedupe_key=f"{key}:documents",
+    )
+
+
+async def _on_claim(
+    session: AsyncSession, alert: Alert, member: StaffProfile, now: datetime
+) -> None:
+    """🙋 Saya tangani on a submitted application starts its review (she is told)."""
+    review = await open_review(
+        session, application_id=application_id_of(alert), member=member, lock=True
+    )
+    if review is not None and review.status is ApplicationStatus.SUBMITTED:
+        await decide(session, review=review, member=member, op=ReviewOp.REVIEW, now=now)
+
+
 alerts.EXTRAS[AlertKind.PROGRAM_APPLICATION] = alerts.KindExtras(
-    rows=_alert_rows, detail=_alert_detail, on_reply=_on_reply
+    rows=_alert_rows,
+    detail=_alert_detail,
+    after=_alert_documents,
+    on_claim=_on_claim,
+    on_reply=_on_reply,
 )
 
 

@@ -110,14 +110,17 @@ async def test_a_client_applies_and_her_caseworker_reviews_from_the_alert(
             ("photo", "Foto KTP"),
             ("document", "Surat keterangan usaha"),
         ]
-    [alert] = ani.messages[seen:]  # delivered right after her confirmation
+    alert, *documents = ani.messages[seen:]  # delivered right after her confirmation
+    assert [bool(m.photo) for m in documents] == [True, False]  # shown again by file id
+    assert documents[1].document is not None
+    assert "Dokumen Siti Rahayu untuk program UEP Menjahit 2026" in (documents[0].caption or "")
     assert "Pengajuan program" in alert.text and "Siti Rahayu" in alert.text
     assert "UEP Menjahit 2026" in alert.text and "Dokumen terlampir: 2" in alert.text
     assert alert.button_labels[-4:] == ["🔎 Periksa", "✅ Terima", "❌ Tolak", "🕒 Daftar tunggu"]
 
-    reply = await ani.press("🔎 Periksa", alert)
-    assert "Sedang diperiksa" in ani.text(reply)
-    assert "sedang diperiksa" in siti.last.text
+    reply = await ani.press("🙋 Saya tangani", alert)  # taking it on starts the review
+    assert "Anda menangani kasus Siti Rahayu" in ani.text(reply)
+    assert "Pengajuan Anda untuk program UEP Menjahit 2026 sedang diperiksa" in siti.last.text
     reply = await ani.press("✅ Terima", alert)
     assert "Klien sudah diberi tahu" in ani.text(reply)
     assert "Selamat! Pengajuan Anda untuk program UEP Menjahit 2026 diterima" in siti.last.text
@@ -133,7 +136,10 @@ async def test_a_rejection_asks_the_reason_and_the_client_is_told_it(
     siti = await invited_client(harness, db)
     ani = await staff_member(harness, db)
     await apply_to_uep(siti)
-    alert = ani.last
+    alert = next(m for m in ani.messages if "Pengajuan program" in m.text)
+    reply = await ani.press("🔎 Periksa", alert)
+    assert "Sedang diperiksa. Klien sudah diberi tahu" in ani.text(reply)
+    assert "sedang diperiksa" in siti.last.text
     reply = await ani.press("❌ Tolak", alert)
     assert "Tulis alasan" in reply[-1].text
     reply = await ani.send("Kuota wilayah Bojonegoro tahun ini sudah terisi.")

@@ -15,11 +15,13 @@ from bot.services import marketing, staff
 from bot.services.marketing import OfficerOp, OfficerPress, RequestOp, RequestPress
 from bot.storage.db import Database
 from bot.storage.models import (
+    Agency,
     MarketingRequest,
     MediaFile,
     Referral,
     StaffRole,
 )
+from handlers.alerts import strip_stale_buttons
 from tests.e2e.dialogs import NIK_SITI, invited_client, staff_member
 from tests.harness import Harness, Person
 
@@ -300,3 +302,118 @@ async def test_a_failing_alert_delivery_is_retried_and_the_request_is_kept(
     await harness.deliver()
     alerts = [m for m in since(ani, seen) if "Permintaan bantuan pemasaran" in m.text]
     assert len(alerts) == 1  # delivered once, after the retry
+
+
+async def test_a_timeout_on_the_alert_delivery_is_retried_and_the_photos_follow(
+    harness: Harness, db: Database
+) -> None:
+    siti = await invited_client(harness, db)
+    ani = await staff_member(harness, db)
+    harness.emulator.fail_next("sendMessage", hang=3, chat_id=ani.id)
+    seen = len(ani.messages)
+    reply = await ask_for_help(siti, album=2, photos=0)
+    assert "sudah terkirim ke pendamping" in siti.text(reply)  # her answer does not wait
+    for _ in range(10):
+        harness.clock.advance(timedelta(seconds=30))
+        await harness.deliver()
+    got = since(ani, seen)
+    alerts = [m for m in got if "Permintaan bantuan pemasaran" in m.text]
+    assert len(alerts) == 1
+    photos = [m for m in got if m.photo is not None]
+    assert len(photos) == 2 and got.index(alerts[0]) < got.index(photos[0])  # alert, then album
+
+
+async def test_the_caseworker_declines_with_a_reason_she_is_told(
+    harness: Harness, db: Database
+) -> None:
+    siti = await invited_client(harness, db)
+    ani = await staff_member(harness, db)
+    await ask_for_help(siti)
+    alert = next(m for m in reversed(ani.messages) if "🚫 Tolak" in m.button_labels)
+    reply = await ani.press("🚫 Tolak", alert)
+    assert "Tulis alasan permintaan Kue kering nastar" in ani.text(reply)
+    reply = await ani.send("\u200b")  # nothing readable: asked again
+    assert "beberapa kata" in ani.text(reply)
+    await ani.send("Produk makanan perlu PIRT dulu; kami bantu urus lewat program lain.")
+    assert "ditolak" in ani.last.text
+    told = siti.last.text
+    assert "belum dapat kami bantu" in told and "perlu PIRT dulu" in told
+    [request] = await _requests(db)
+    assert request.status == "declined"
+    seen = len(ani.messages)
+    await ani.press("🤝 Rujuk ke mitra", alert)  # too late to refer
+    assert "sudah selesai" in ani.text(since(ani, seen))
+    await harness.run_job(strip_stale_buttons)
+    assert next(m for m in ani.messages if m.message_id == alert.message_id).button_labels == []
+
+
+async def test_her_status_shows_the_request_and_the_last_words_from_the_agency(
+    harness: Harness, db: Database
+) -> None:
+    siti = await invited_client(harness, db)
+    ani = await staff_member(harness, db)
+    budi = await partner_officer(
+        harness, db, agency="Disnaker", first_name="Pak Budi", full_name="Budi"
+    )
+    await ask_for_help(siti)
+    reply = await siti.send("/status")
+    assert "Kue kering nastar" in siti.text(reply) and "Diajukan" in siti.text(reply)
+    alert = next(m for m in reversed(ani.messages) if "🤝 Rujuk ke mitra" in m.button_labels)
+    await ani.press("🤝 Rujuk ke mitra", alert)
+    await ani.press("Disnaker")
+    await siti.press("✅ Boleh, sebut nama saya")
+    referral = next(m for m in reversed(budi.messages) if "✅ Terima rujukan" in m.button_labels)
+    await budi.press("✅ Terima rujukan", referral)
+    await budi.press("📝 Kabar perkembangan")
+    await budi.send("Jadwal pelatihan kemasan: Senin depan.")
+    reply = await siti.send("/status")
+    text = siti.text(reply)
+    assert "Dirujuk ke mitra" in text and "Jadwal pelatihan kemasan" in text
+
+
+async def test_administrators_keep_the_list_of_agencies_in_the_bot(
+    harness: Harness, db: Database
+) -> None:
+    admin = await staff_member(harness, db, role=StaffRole.ADMIN, regions=())
+    ani = await staff_member(harness, db, first_name="Bu Dewi", full_name="Dewi")
+    reply = await admin.send("/mitra")
+    assert "Mitra rujukan" in admin.text(reply) and admin.last.button_labels == ["➕ Tambah mitra"]
+    await admin.press("➕ Tambah mitra")
+    reply = await admin.send("Dinas Koperasi dan UKM")
+    assert "Mitra Dinas Koperasi dan UKM ditambahkan" in admin.text(reply)
+    await admin.send("/mitra")
+    assert "✅ Dinas Koperasi dan UKM" in admin.last.text
+    await admin.press("⛔ Nonaktifkan Dinas Koperasi dan UKM")
+    assert admin.user.callback_answers[-1].text == "Dinas Koperasi dan UKM dinonaktifkan."
+    assert admin.last.button_labels[0] == "✅ Aktifkan Dinas Koperasi dan UKM"
+    async with db.transaction() as session:
+        [agency] = list(await session.scalars(select(Agency)))
+    assert agency.active is False
+    # an inactive agency is not offered; a caseworker cannot run /mitra at all
+    siti = await invited_client(harness, db)
+    await ask_for_help(siti)
+    alert = next(m for m in reversed(ani.messages) if "🤝 Rujuk ke mitra" in m.button_labels)
+    reply = await ani.press("🤝 Rujuk ke mitra", alert)
+    assert "Belum ada mitra" in ani.text(reply)
+    reply = await ani.send("/mitra")
+    assert "Mitra rujukan" not in ani.text(reply)
+
+
+async def test_the_digest_counts_new_and_unanswered_requests(
+    harness: Harness, db: Database
+) -> None:
+    siti = await invited_client(harness, db)
+    await staff_member(harness, db)
+    start = harness.clock.now()
+    await ask_for_help(siti)
+    [request] = await _requests(db)
+    async with db.transaction() as session:
+        ids = [request.client_id]
+        fresh = await marketing.PROVIDER.digest(
+            session, ids, start - timedelta(hours=1), start + timedelta(hours=1)
+        )
+        later = await marketing.PROVIDER.digest(
+            session, ids, start + timedelta(days=3), start + timedelta(days=4)
+        )
+    assert (fresh.new, fresh.unanswered) == (1, 0)
+    assert (later.new, later.unanswered) == (0, 1)  # open, nobody answered, over 3 days old

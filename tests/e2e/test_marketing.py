@@ -12,7 +12,13 @@ from sqlalchemy import select
 
 from berdaya_sandbox.emulator import SentMessage
 from bot.services import marketing, staff
-from bot.services.marketing import OfficerOp, OfficerPress, RequestOp, RequestPress
+from bot.services.marketing import (
+    ConsentPress,
+    OfficerOp,
+    OfficerPress,
+    RequestOp,
+    RequestPress,
+)
 from bot.storage.db import Database
 from bot.storage.models import (
     Agency,
@@ -22,7 +28,7 @@ from bot.storage.models import (
     StaffRole,
 )
 from handlers.alerts import strip_stale_buttons
-from tests.e2e.dialogs import NIK_SITI, invited_client, staff_member
+from tests.e2e.dialogs import NIK_SARI, NIK_SITI, invited_client, staff_member
 from tests.harness import Harness, Person
 
 STALE = "Tombol ini sudah tidak berlaku."
@@ -248,6 +254,16 @@ async def test_a_forged_press_cannot_read_another_agencys_referral(
     # before she answers, not even the agency's own officer can open it
     await budi.press_data(OfficerPress(referral.id, OfficerOp.ACCEPT).pack())
     assert budi.user.callback_answers[-1].text == STALE
+    # nobody but her can answer the consent question: another client, staff, the officer
+    sari = await invited_client(
+        harness, db, first_name="Sari", full_name="Sari Wulandari", nik=NIK_SARI, region="3507"
+    )
+    for person in (sari, ani, budi):
+        await person.press_data(ConsentPress(referral.id, True).pack())
+        assert person.user.callback_answers[-1].text == STALE
+    async with db.transaction() as session:
+        [waiting] = list(await session.scalars(select(Referral)))
+    assert waiting.status == "awaiting_consent" and waiting.share_name is None
     await siti.press("✅ Boleh, sebut nama saya")
     for op in OfficerOp:
         for person in (tono, ani, siti):

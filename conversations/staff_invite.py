@@ -18,11 +18,11 @@ from bot.chat.turn import Turn
 from bot.domain.reference import REGIONS, region_by_code
 from bot.domain.vocabulary import ROLE_LABELS, StaffRole
 from bot.i18n import N_
-from bot.services import staff_admin
+from bot.services import marketing, staff_admin
 from bot.services.staff_admin import ChangeResult, OpenStaffCard, StaffCard
 from conversations import fields
 from conversations.engine import END, Draft, Flow, Next
-from conversations.steps import Choice, MultiSelect
+from conversations.steps import Choice, MultiSelect, PagedChoice
 
 REGION, UPT = "r", "u"  # area values: r3522 (a kabupaten/kota), u12 (a UPT)
 
@@ -33,6 +33,7 @@ class S(StrEnum):
     NAME = "name"
     ROLE = "role"
     AREAS = "areas"
+    AGENCY = "agency"  # a partner officer's agency
 
 
 class StaffDraft(Draft):
@@ -43,6 +44,7 @@ class StaffDraft(Draft):
     role: StaffRole | None = None
     regions: list[str] = Field(default_factory=list)
     upts: list[int] = Field(default_factory=list)
+    agency_id: int | None = None
 
 
 def role_options(turn: Turn) -> list[tuple[str, StaffRole]]:
@@ -98,10 +100,22 @@ def _ask_role(turn: Turn, draft: StaffDraft) -> str:
 
 
 async def _role(turn: Turn, draft: StaffDraft, value: str) -> Next:
-    """A caseworker needs areas next; the other roles are invited straight away."""
+    """A caseworker needs areas next, a partner officer her agency (when administrators have
+    listed any, with /mitra); an administrator is invited straight away."""
     draft.role = StaffRole(value)
     if draft.role is StaffRole.CASEWORKER:
         return S.AREAS
+    if draft.role is StaffRole.PARTNER and await _agency_options(turn, draft):
+        return S.AGENCY
+    return await _invite(turn, draft)
+
+
+async def _agency_options(turn: Turn, _draft: StaffDraft) -> list[tuple[str, str]]:
+    return [(a.name, str(a.id)) for a in await marketing.active_agencies(turn.session)]
+
+
+async def _agency(turn: Turn, draft: StaffDraft, value: str) -> Next:
+    draft.agency_id = int(value)
     return await _invite(turn, draft)
 
 
@@ -155,6 +169,7 @@ async def _invite(turn: Turn, draft: StaffDraft) -> Next:
         now=turn.now,
         region_codes=draft.regions if caseworker else (),
         upt_ids=draft.upts if caseworker else (),
+        agency_id=draft.agency_id,
     )
     turn.say(
         _(
@@ -234,6 +249,15 @@ FLOW = Flow(
             at_least_message=N_("Pilih minimal satu kabupaten/kota atau UPT."),
             per_page=10,
             columns=2,
+        ),
+        S.AGENCY: PagedChoice[StaffDraft](
+            prompt=lambda turn, d: turn.gettext("Dari mitra mana {name}?").format(
+                name=escape(d.name)
+            ),
+            items=_agency_options,
+            choose=_agency,
+            columns=1,
+            cancel=_cancel,
         ),
     },
 )

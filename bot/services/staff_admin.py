@@ -191,8 +191,10 @@ async def invite_staff(
     now: datetime,
     region_codes: Iterable[str] = (),
     upt_ids: Iterable[int] = (),
+    agency_id: int | None = None,
 ) -> NewStaffInvitation:
-    """Create a staff record (not yet linked to Telegram) with its areas, and a 7-day code."""
+    """Create a staff record (not yet linked to Telegram) with its areas (or, for a partner
+    officer, her agency), and a 7-day code."""
     _require_admin(actor)
     codes = _check_regions(region_codes)
     staff = await staff_repo.add(
@@ -204,6 +206,7 @@ async def invite_staff(
             active=True,
             language="id",
             created_at=now,
+            agency_id=agency_id if role is StaffRole.PARTNER else None,
         ),
     )
     await staff_repo.replace_areas(session, staff_id=staff.id, region_codes=codes, upt_ids=upt_ids)

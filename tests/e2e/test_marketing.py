@@ -5,6 +5,7 @@ each step; and the unhappy paths (odd input, forged presses, a failing alert del
 from __future__ import annotations
 
 import logging
+import re
 from datetime import timedelta
 
 import pytest
@@ -25,6 +26,7 @@ from bot.storage.models import (
     MarketingRequest,
     MediaFile,
     Referral,
+    Staff,
     StaffRole,
 )
 from handlers.alerts import strip_stale_buttons
@@ -433,3 +435,35 @@ async def test_the_digest_counts_new_and_unanswered_requests(
         )
     assert (fresh.new, fresh.unanswered) == (1, 0)
     assert (later.new, later.unanswered) == (0, 1)  # open, nobody answered, over 3 days old
+
+
+async def test_an_officer_invited_in_the_bot_for_an_agency_gets_its_referrals(
+    harness: Harness, db: Database
+) -> None:
+    admin = await staff_member(harness, db, role=StaffRole.ADMIN, regions=())
+    async with db.transaction() as session:
+        await marketing.add_agency(session, name="DPMD", now=harness.clock.now())
+    await admin.send("/staf")
+    await admin.press("➕ Undang staf")
+    await admin.send("Joko Mitra")
+    reply = await admin.press("Petugas mitra OPD")
+    assert "Dari mitra mana Joko Mitra?" in admin.text(reply)
+    reply = await admin.press("DPMD")
+    match = re.search(r"start=(staf_[A-Z0-9]{10})", reply[-1].text)
+    assert match, reply[-1].text
+    joko = harness.person("Joko", "id")
+    await joko.send(f"/start {match.group(1)}")
+    async with db.transaction() as session:
+        officer = (await session.scalars(select(Staff).where(Staff.role == "partner"))).one()
+        agency = (await session.scalars(select(Agency))).one()
+    assert officer.role == "partner" and officer.agency_id == agency.id
+
+    siti = await invited_client(harness, db)
+    ani = await staff_member(harness, db, first_name="Bu Dewi", full_name="Dewi")
+    await ask_for_help(siti)
+    alert = next(m for m in reversed(ani.messages) if "🤝 Rujuk ke mitra" in m.button_labels)
+    await ani.press("🤝 Rujuk ke mitra", alert)
+    await ani.press("DPMD")
+    seen = len(joko.messages)
+    await siti.press("🙈 Tanpa nama saya")
+    assert any("Rujukan bantuan pemasaran" in m.text for m in since(joko, seen))

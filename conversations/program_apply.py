@@ -69,6 +69,7 @@ class ApplyDraft(Draft):
     program: str = ""  # its name, as she saw it
     index: int = 0  # the question (or document) being asked
     answers: list[str] = Field(default_factory=list)
+    asked: list[str] = Field(default_factory=list)  # each answer's question, as she saw it
     files: list[SentFile] = Field(default_factory=list)
 
 
@@ -224,7 +225,7 @@ class PickProgram(Step[ApplyDraft]):
         if chosen is None:
             return REPEAT
         draft.program_id, draft.program = chosen.id, chosen.name
-        draft.index, draft.answers, draft.files = 0, [], []
+        draft.index, draft.answers, draft.asked, draft.files = 0, [], [], []
         if chosen.questions:
             return S.QUESTION
         return S.FILE if chosen.documents else S.SUMMARY
@@ -256,7 +257,7 @@ class ProgramQuestion(Step[ApplyDraft]):
         if program is None or not questions:
             return None
         if not 0 <= draft.index < len(questions):  # changed from the summary: from the first
-            draft.index, draft.answers = 0, []
+            draft.index, draft.answers, draft.asked = 0, [], []
         return program, questions[draft.index]
 
     async def ask(self, turn: Turn, draft: ApplyDraft) -> None:
@@ -307,6 +308,7 @@ class ProgramQuestion(Step[ApplyDraft]):
                 + await _other_programs(turn, draft.program_id),
             )
         draft.answers = [*draft.answers[: draft.index], answer]
+        draft.asked = [*draft.asked[: draft.index], question.text]
         return await _next(turn, draft, program, after=S.QUESTION)
 
     def _read(self, turn: Turn, question: Question) -> str | None:
@@ -361,9 +363,9 @@ class RequiredFile(Step[ApplyDraft]):
         program, document = found
         head = _("Dokumen {i} dari {n}:").format(i=draft.index + 1, n=len(program.documents))
         if document.kind is DocumentKind.PHOTO:
-            how = _("Kirim <b>foto</b> {name}.").format(name=escape(document.name))
+            how = _("Kirim <b>foto</b>: {name}.").format(name=escape(document.name))
         else:
-            how = _("Kirim <b>berkas PDF</b> {name} (lewat 📎, pilih Berkas/File).").format(
+            how = _("Kirim <b>berkas PDF</b>: {name} (lewat 📎, pilih Berkas/File).").format(
                 name=escape(document.name)
             )
         turn.say(f"{head}\n{how}")
@@ -415,9 +417,9 @@ def _summary(turn: Turn, draft: ApplyDraft) -> list[str]:
     lines = [_("<b>Ringkasan pengajuan: {program}</b>").format(program=escape(draft.program))]
     if draft.answers:
         lines.append(_("Jawaban Anda:"))
-        for answer in draft.answers:
+        for question, answer in zip(draft.asked, draft.answers, strict=False):
             shown = {YES: _("Ya"), programs.NO: _("Tidak")}.get(answer, answer)
-            lines.append(f"• {escape(shown)}")
+            lines.append(f"• {escape(question)} <b>{escape(shown)}</b>")
     lines.append(
         turn.t.ngettext("Dokumen: {n} berkas", "Dokumen: {n} berkas", len(draft.files)).format(
             n=len(draft.files)
@@ -432,12 +434,11 @@ async def _save(turn: Turn, draft: ApplyDraft) -> Next:
     program = await _program(turn, draft)
     if program is None or draft.program_id is None:
         return await _closed(turn, draft)
-    questions = programs.questions_of(program)
     submission = await programs.submit_application(
         turn.session,
         client_id=_client_id(turn),
         program_id=draft.program_id,
-        answers=[Answer(q.text, a) for q, a in zip(questions, draft.answers, strict=False)],
+        answers=[Answer(q, a) for q, a in zip(draft.asked, draft.answers, strict=False)],
         files=[FileRef(f.file_id, f.kind, f.file_name, f.mime_type) for f in draft.files],
         now=turn.now,
     )

@@ -2,7 +2,8 @@
 
 A dialog is a list of (what the person does, what the bot answers). What she does is text to
 send (a /command included), `Press(n)` (the n-th button of the newest message), `Press("label")`,
-`Tap(n)` (a button of the phone keyboard the bot put up) or `Album(n)`. What the bot answers is
+`Tap(n)` (a button of the phone keyboard the bot put up), `Album(n)`, `Photo()` or
+`Document("surat.pdf")`. What the bot answers is
 the exact list of its messages, each rendered as its text followed by its buttons:
 
     [Bahasa Indonesia] [Basa Jawa]      one row of inline buttons
@@ -45,7 +46,20 @@ class Album:
     count: int
 
 
-Action = str | Press | Tap | Album
+@dataclass(frozen=True)
+class Photo:
+    """Send one photo."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """Send a file as a document (a PDF unless told otherwise)."""
+
+    file_name: str = "dokumen.pdf"
+    mime_type: str = "application/pdf"
+
+
+Action = str | Press | Tap | Album | Photo | Document
 
 
 def render_message(message: SentMessage) -> str:
@@ -65,6 +79,10 @@ def _describe(action: Action) -> str:
         return f"> tap {action.index}"
     if isinstance(action, Album):
         return f"> album of {action.count} photos"
+    if isinstance(action, Photo):
+        return "> a photo"
+    if isinstance(action, Document):
+        return f"> a document: {action.file_name}"
     return "> " + action
 
 
@@ -96,6 +114,12 @@ async def perform(
         replies = await person.do(person.user.tap_reply_button(labels[action.index]))
     elif isinstance(action, Album):
         replies = await person.send_album(action.count)
+    elif isinstance(action, Photo):
+        replies = await person.do(person.user.send_photo())
+    elif isinstance(action, Document):
+        replies = await person.do(
+            person.user.send_document(file_name=action.file_name, mime_type=action.mime_type)
+        )
     else:
         replies = await person.send(action)
     answers = person.user.callback_answers[toasts:]

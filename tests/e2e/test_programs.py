@@ -95,7 +95,9 @@ async def test_a_client_applies_and_her_caseworker_reviews_from_the_alert(
     reply = await siti.do(siti.user.send_document(b"%PDF-1.4 surat", "surat.pdf"))
     summary = reply[-1]
     assert "Ringkasan pengajuan: UEP Menjahit 2026" in summary.text
-    assert "• Ya" in summary.text and "• 3" in summary.text and "• Jahit" in summary.text
+    assert "• Apakah usaha Anda masih berjalan? Ya" in summary.text
+    assert "• Sudah berapa tahun usaha Anda berjalan? 3" in summary.text
+    assert "• Apa jenis usaha Anda? Jahit" in summary.text
     assert "Dokumen: 2 berkas" in summary.text
     assert await _applications(db) == []  # nothing is stored before Kirim
     seen = len(ani.messages)

@@ -22,7 +22,7 @@ from bot.domain.vocabulary import (
     ppks_label,
 )
 from bot.i18n import N_
-from bot.services import caseload
+from bot.services import caseload, programs
 from bot.services.caseload import (
     PAGE_SIZE,
     ClientCard,
@@ -34,6 +34,7 @@ from bot.services.caseload import (
     Reject,
     Verify,
 )
+from bot.services.programs import ClientApplications
 from conversations import client_invite, reject, verify
 from conversations.engine import repeat
 from conversations.paging import Page, nav_row, page_of
@@ -159,7 +160,7 @@ async def on_card(turn: Turn, action: ClientCard) -> None:
     if card is None:
         await _stale(turn)
         return
-    rows: list[list[tuple[str, Verify | Reject | ClientList]]] = []
+    rows: list[list[tuple[str, Verify | Reject | ClientList | ClientApplications]]] = []
     if card.status is ClientStatus.PENDING:
         rows.append(
             [
@@ -167,6 +168,8 @@ async def on_card(turn: Turn, action: ClientCard) -> None:
                 (_("❌ Tolak"), Reject(card.id, action.filter, action.page)),
             ]
         )
+    if await programs.has_applications(turn.session, client_id=card.id):
+        rows.append([(_("📝 Pengajuan program"), ClientApplications(card.id))])
     rows.append([(_("⬅️ Kembali"), ClientList(action.filter, action.page))])
     turn.say("\n".join(card_lines(turn, card)), rows_of(rows))
 

@@ -15,7 +15,12 @@ from bot.chat.turn import Turn
 from bot.domain.vocabulary import APPLICATION_STATUS_LABELS
 from bot.i18n import N_
 from bot.services import programs
-from bot.services.programs import ApplicationPress, DecisionOutcome, ReviewOp
+from bot.services.programs import (
+    ApplicationPress,
+    ClientApplications,
+    DecisionOutcome,
+    ReviewOp,
+)
 from conversations import application_reject, program_admin, program_apply
 from conversations.application_reject import RejectDraft
 from conversations.engine import repeat
@@ -28,6 +33,8 @@ from handlers.features import (
     Menu,
     MenuEntry,
 )
+
+CARD_APPLICATIONS = 5
 
 
 async def start_program(turn: Turn, _args: str = "") -> None:
@@ -108,6 +115,34 @@ async def on_review(turn: Turn, press: ApplicationPress) -> None:
         turn.toast = _("Pengajuan ini sudah {state}.").format(state=state)
 
 
+async def on_client_applications(turn: Turn, action: ClientApplications) -> None:
+    """A client's applications from her card, each with what she answered and the review
+    buttons its state offers; a client she does not cover is a stale button."""
+    _ = turn.gettext
+    member = turn.staff
+    found = None
+    if member is not None:
+        found = await programs.applications_of(
+            turn.session, client_id=action.client_id, member=member
+        )
+    if found is None:
+        await turn.conductor.stale(turn)
+        return
+    if not found:
+        turn.say(_("Belum ada pengajuan program."))
+    for review in found[:CARD_APPLICATIONS]:
+        files = await programs.document_count(turn.session, application_id=review.application.id)
+        head = _("<b>📝 {program}</b> · {client} · {date}").format(
+            program=escape(review.program.name),
+            client=escape(review.client.full_name),
+            date=escape(turn.t.date(review.application.created_at)),
+        )
+        body = programs.answers_text(turn.t, review.application, review.program, files)
+        turn.say(
+            f"{head}\n{body}", programs.review_rows(turn.t, review.application.id, review.status)
+        )
+
+
 FEATURE = Feature(
     name="programs",
     commands=(
@@ -118,6 +153,9 @@ FEATURE = Feature(
         MenuEntry(Menu.CLIENT, N_("📝 Program bantuan"), RunCommand("program"), row=10),
         MenuEntry(Menu.STAFF, N_("📝 Program"), RunCommand("kelolaprogram"), row=20, roles=ADMINS),
     ),
-    actions=(ActionRoute(ApplicationPress, on_review, CASEWORKERS),),
+    actions=(
+        ActionRoute(ApplicationPress, on_review, CASEWORKERS),
+        ActionRoute(ClientApplications, on_client_applications, CASEWORKERS),
+    ),
     flows=(program_apply.FLOW, application_reject.FLOW, program_admin.FLOW),
 )

@@ -640,6 +640,28 @@ alerts.EXTRAS[AlertKind.PROGRAM_APPLICATION] = alerts.KindExtras(
 
 
 @dataclass(frozen=True)
+class ClientApplications(CallbackData, prefix="apc"):
+    """📝 Pengajuan program on a client's card: her applications, each with its review buttons."""
+
+    client_id: int
+
+
+async def has_applications(session: AsyncSession, *, client_id: int) -> bool:
+    """Whether she has applied to any program (her card then offers her applications)."""
+    return bool(await repo.applied_program_ids(session, client_id=client_id))
+
+
+async def applications_of(
+    session: AsyncSession, *, client_id: int, member: StaffProfile
+) -> list[Review] | None:
+    """Her applications, newest first, for a staff member who covers her (else None)."""
+    client = await session.get(Client, client_id)
+    if client is None or not member.covers_client(client):
+        return None
+    return [Review(a, p, client) for a, p in await repo.of_client(session, client_id=client_id)]
+
+
+@dataclass(frozen=True)
 class Review:
     """An application as a staff member allowed to review it sees it."""
 
@@ -792,6 +814,12 @@ async def decide(
 
 async def _alert_of(session: AsyncSession, application: ProgramApplication) -> Alert | None:
     return await alerts_repo.by_event_key(session, event_key=f"application:{application.id}")
+
+
+async def document_count(session: AsyncSession, *, application_id: int) -> int:
+    """How many documents came with an application."""
+    files = await media.files_of(session, owner=MediaOwner.APPLICATION, owner_id=application_id)
+    return len(files)
 
 
 def answers_text(

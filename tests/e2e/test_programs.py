@@ -10,7 +10,13 @@ from sqlalchemy import select
 
 from bot.domain.vocabulary import ApplicationStatus, DocumentKind, QuestionKind
 from bot.services import programs
-from bot.services.programs import ApplicationPress, ProgramSpec, Question, RequiredDocument
+from bot.services.programs import (
+    ApplicationPress,
+    ClientApplications,
+    ProgramSpec,
+    Question,
+    RequiredDocument,
+)
 from bot.services.programs import ReviewOp as Op
 from bot.storage.db import Database
 from bot.storage.models import Client, MediaFile, Program, ProgramApplication, StaffRole
@@ -372,3 +378,34 @@ async def test_programs_are_managed_by_administrators_only(harness: Harness, db:
     for person in (ani, siti):
         reply = await person.send("/kelolaprogram")
         assert "tidak saya kenal" in person.text(reply)
+
+
+async def test_a_caseworker_reviews_from_the_client_card_and_another_area_cannot(
+    harness: Harness, db: Database
+) -> None:
+    await add_program(harness, db)
+    siti = await invited_client(harness, db)
+    ani = await staff_member(harness, db)
+    rina = await staff_member(
+        harness, db, first_name="Bu Rina", full_name="Rina Malang", regions=("3507",)
+    )
+    await apply_to_uep(siti)
+    [application] = await _applications(db)
+    reply = await ani.send("/klien")
+    reply = await ani.press("▫️ Siti Rahayu · Kab. Bojonegoro")
+    assert "UEP Menjahit 2026" in reply[-1].text  # the card lists it
+    reply = await ani.press("📝 Pengajuan program")
+    [shown] = reply
+    assert "UEP Menjahit 2026" in shown.text and "Apa jenis usaha Anda?: Jahit" in shown.text
+    assert shown.button_labels == ["🔎 Periksa", "✅ Terima", "❌ Tolak", "🕒 Daftar tunggu"]
+    reply = await ani.press("🕒 Daftar tunggu", shown)
+    assert "Daftar tunggu. Klien sudah diberi tahu" in ani.text(reply)
+    assert "masuk daftar tunggu" in siti.last.text
+    # she now handles the case: reply and close, and the reviews a waitlisted one allows
+    assert shown.button_labels == ["💬 Balas", "✅ Selesai", "🔎 Periksa", "✅ Terima", "❌ Tolak"]
+    card_data = ClientApplications(application.client_id).pack()
+    await rina.press_data(card_data)  # another area's client
+    assert rina.user.callback_answers[-1].text == STALE
+    await siti.press_data(card_data)  # the client herself
+    assert siti.user.callback_answers[-1].text == STALE
+    assert (await _applications(db))[0].status == ApplicationStatus.WAITLISTED

@@ -119,13 +119,23 @@ async def _stop(turn: Turn, text: str) -> Next:
 
 
 async def _closed(turn: Turn, draft: ApplyDraft) -> Next:
+    """The program takes no more applications: its deadline passed, or it was closed."""
     _ = turn.gettext
-    return await _stop(
-        turn,
+    program = await _program(turn, draft)
+    expired = program is not None and program.deadline is not None and program.deadline <= turn.now
+    said = (
         _(
             "Maaf, pendaftaran program <b>{program}</b> sudah ditutup (batas waktunya sudah "
             "lewat). Jawaban Anda tidak disimpan."
-        ).format(program=escape(draft.program))
+        )
+        if expired
+        else _(
+            "Maaf, pendaftaran program <b>{program}</b> sudah ditutup. Jawaban Anda tidak disimpan."
+        )
+    )
+    return await _stop(
+        turn,
+        said.format(program=escape(draft.program))
         + "\n"
         + await _other_programs(turn, draft.program_id),
     )
@@ -234,11 +244,17 @@ class PickProgram(Step[ApplyDraft]):
 # -- the program's questions --------------------------------------------------------------------
 
 
-def _options(turn: Turn, question: Question) -> list[tuple[str, str]]:
+def _options(turn: Turn, question: Question, index: int) -> list[tuple[str, str]]:
+    """The question's buttons; their values name the question, so that a button of an
+    earlier question (the same step of the flow) is known as stale."""
     _ = turn.gettext
     if question.kind is QuestionKind.YES_NO:
-        return [(_("✅ Ya"), YES), (_("❌ Tidak"), programs.NO)]
-    return [(option, str(i)) for i, option in enumerate(question.options)]
+        labelled = [(_("✅ Ya"), YES), (_("❌ Tidak"), programs.NO)]
+    elif question.kind is QuestionKind.CHOICE:
+        labelled = [(option, str(i)) for i, option in enumerate(question.options)]
+    else:
+        labelled = []
+    return [(label, f"q{index}.{value}") for label, value in labelled]
 
 
 @dataclass(frozen=True, eq=False)
@@ -276,7 +292,8 @@ class ProgramQuestion(Step[ApplyDraft]):
                 turn.flow_state.meta.options = []
             return
         columns = 2 if question.kind is QuestionKind.YES_NO else 1
-        turn.say(text, turn.keyboard(chunked(_options(turn, question), columns)))
+        options = _options(turn, question, draft.index)
+        turn.say(text, turn.keyboard(chunked(options, columns)))
 
     async def handle(self, turn: Turn, draft: ApplyDraft) -> Next:
         """Take the answer; one that does not qualify ends the application politely."""
@@ -288,7 +305,11 @@ class ProgramQuestion(Step[ApplyDraft]):
         if found is None:
             return await _closed(turn, draft)
         program, question = found
-        answer = self._read(turn, question)
+        options = _options(turn, question, draft.index)
+        if turn.input.kind is Kind.BUTTON and turn.input.value not in {v for _l, v in options}:
+            turn.toast = _("Tombol ini sudah tidak berlaku.")  # an earlier question's button
+            return REPEAT
+        answer = self._read(turn, question, options)
         if answer is None:
             if question.kind is QuestionKind.NUMBER:
                 turn.say(_("Tulis satu angka saja, misalnya 2."))
@@ -311,7 +332,7 @@ class ProgramQuestion(Step[ApplyDraft]):
         draft.asked = [*draft.asked[: draft.index], question.text]
         return await _next(turn, draft, program, after=S.QUESTION)
 
-    def _read(self, turn: Turn, question: Question) -> str | None:
+    def _read(self, turn: Turn, question: Question, options: list[tuple[str, str]]) -> str | None:
         """The answer as stored: "yes"/"no", the option's text, or the number in digits."""
         if question.kind is QuestionKind.NUMBER:
             if turn.input.kind is not Kind.TEXT:
@@ -321,16 +342,16 @@ class ProgramQuestion(Step[ApplyDraft]):
             if count is None and _DIGITS.fullmatch(text.replace(".", "")):
                 count = int(text.replace(".", ""))
             return str(count) if count is not None and count <= MAX_ANSWER else None
-        options = _options(turn, question)
         value = turn.input.value
         if turn.input.kind is Kind.TEXT:
             match = match_typed(turn.input.text[:200], options)
             value = match.value if isinstance(match, Chosen) else ""
         if value not in {v for _label, v in options}:
             return None
+        chosen = value.partition(".")[2]
         if question.kind is QuestionKind.CHOICE:
-            return question.options[int(value)]
-        return value
+            return question.options[int(chosen)]
+        return chosen
 
 
 # -- the documents ------------------------------------------------------------------------------

@@ -409,3 +409,27 @@ async def test_a_caseworker_reviews_from_the_client_card_and_another_area_cannot
     await siti.press_data(card_data)  # the client herself
     assert siti.user.callback_answers[-1].text == STALE
     assert (await _applications(db))[0].status == ApplicationStatus.WAITLISTED
+
+
+async def test_an_earlier_questions_button_is_stale_and_a_closed_program_ends_the_draft(
+    harness: Harness, db: Database
+) -> None:
+    program_id = await add_program(harness, db)
+    siti = await invited_client(harness, db)
+    await siti.send("/program")
+    first = (await siti.press("UEP Menjahit 2026"))[-1]
+    yes = first.buttons[0].callback_data  # pressed again later, from an old message
+    assert yes is not None
+    await siti.press("✅ Ya", first)
+    await siti.send("3")
+    reply = await siti.press_data(yes, message=first)
+    assert siti.user.callback_answers[-1].text == STALE
+    assert "Pertanyaan 3 dari 3" in reply[-1].text  # the open question again, unanswered
+    async with db.transaction() as session:  # an administrator closes it meanwhile
+        await programs.set_open(
+            session, program_id=program_id, is_open=False, now=harness.clock.now()
+        )
+    reply = await siti.press("Jahit")
+    text = siti.text(reply)
+    assert "pendaftaran program UEP Menjahit 2026 sudah ditutup. Jawaban Anda tidak" in text
+    assert await _applications(db) == []

@@ -609,6 +609,9 @@ async def answer_consent(
     request = await repo.get(session, request_id=referral.request_id, lock=True)
     if request is None or request.client_id != client_id:
         return None
+    if request.status not in (RequestStatus.SUBMITTED.value, RequestStatus.IN_PROGRESS.value):
+        referral.status, referral.closed_at = ReferralStatus.CLOSED.value, now  # done meanwhile
+        return None
     agency = await repo.agency(session, agency_id=referral.agency_id)
     assert agency is not None
     referral.share_name, referral.answered_at = share, now

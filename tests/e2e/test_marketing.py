@@ -467,3 +467,26 @@ async def test_an_officer_invited_in_the_bot_for_an_agency_gets_its_referrals(
     seen = len(joko.messages)
     await siti.press("🙈 Tanpa nama saya")
     assert any("Rujukan bantuan pemasaran" in m.text for m in since(joko, seen))
+
+
+async def test_a_request_closed_while_she_was_asked_is_not_referred_after_all(
+    harness: Harness, db: Database
+) -> None:
+    siti = await invited_client(harness, db)
+    ani = await staff_member(harness, db)
+    budi = await partner_officer(
+        harness, db, agency="Disnaker", first_name="Pak Budi", full_name="Budi"
+    )
+    await ask_for_help(siti)
+    alert = next(m for m in reversed(ani.messages) if "🤝 Rujuk ke mitra" in m.button_labels)
+    await ani.press("🤝 Rujuk ke mitra", alert)
+    await ani.press("Disnaker")
+    question = siti.last
+    await ani.press("✅ Selesai", alert)
+    await ani.send("Sudah dibantu langsung lewat bazar kecamatan.")
+    seen = len(budi.messages)
+    await siti.press("✅ Boleh, sebut nama saya", question)
+    assert siti.user.callback_answers[-1].text == STALE
+    assert since(budi, seen) == []
+    [request] = await _requests(db)
+    assert request.status == "done"

@@ -27,6 +27,7 @@ from handlers.requests_status import StatusPage
 from handlers.staff_checkins import run_staff_schedules
 from tests.dialog import verify_dialog
 from tests.e2e.dialogs import NIK_SARI, invited_client, staff_member
+from tests.e2e.test_marketing import ask_for_help
 from tests.harness import Harness, Person
 
 STALE = "Tombol ini sudah tidak berlaku."
@@ -458,3 +459,18 @@ async def test_status_in_english(harness: Harness, db: Database) -> None:
             )
         ],
     )
+
+
+async def test_a_request_made_through_pemasaran_shows_on_status_and_follows_its_state(
+    harness: Harness, db: Database
+) -> None:
+    harness.clock.set(wib(3))
+    siti = await invited_client(harness, db)
+    ani = await staff_member(harness, db)
+    await ask_for_help(siti, product="Kue kering nastar")
+    shown = (await siti.send("/status"))[0].text
+    assert "🛍️ Bantuan pemasaran: Kue kering nastar\nStatus: ⏳ Diajukan\n" in shown
+    [alert] = [m for m in ani.messages if "Kue kering nastar" in m.text and m.inline_keyboard]
+    await ani.press("🙋 Saya tangani", message=alert)
+    shown = (await siti.send("/status"))[0].text
+    assert "🛍️ Bantuan pemasaran: Kue kering nastar\nStatus: 🔧 Sedang ditangani\n" in shown

@@ -186,7 +186,8 @@ async def _next(turn: Turn, draft: ApplyDraft, program: Program, *, after: S) ->
 # -- choosing a program -------------------------------------------------------------------------
 
 
-def _listing(turn: Turn, found: list[Program]) -> str:
+def _listing(turn: Turn, found: list[Program], left: dict[int, int]) -> str:
+    """Each program with its deadline, documents and, with a quota, the places left."""
     _ = turn.gettext
     lines = [_("<b>Program yang bisa Anda ajukan</b>")]
     for number, program in enumerate(found, start=1):
@@ -203,6 +204,14 @@ def _listing(turn: Turn, found: list[Program]) -> str:
                 documents=escape(programs.documents_text(turn.t, program))
             )
         )
+        if program.id in left:
+            lines.append(
+                turn.t.ngettext(
+                    "👥 Sisa {n} tempat", "👥 Sisa {n} tempat", left[program.id]
+                ).format(n=left[program.id])
+                if left[program.id]
+                else _("👥 Kuota sudah penuh: pengajuan baru masuk daftar tunggu.")
+            )
     lines += ["", _("Pilih program yang ingin Anda ajukan:")]
     return "\n".join(lines)
 
@@ -224,7 +233,12 @@ class PickProgram(Step[ApplyDraft]):
             await _stop(turn, _("Saat ini belum ada program yang terbuka untuk Anda."))
             return
         options = [(p.name, str(p.id)) for p in found] + [(_("❌ Batal"), CANCEL)]
-        turn.say(_listing(turn, found), turn.keyboard(chunked(options, 1)))
+        left = {
+            p.id: places
+            for p in found
+            if (places := await programs.places_left(turn.session, program=p)) is not None
+        }
+        turn.say(_listing(turn, found, left), turn.keyboard(chunked(options, 1)))
 
     async def handle(self, turn: Turn, draft: ApplyDraft) -> Next:
         """A program (checked again), or Batal."""

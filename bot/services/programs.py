@@ -372,6 +372,16 @@ async def open_for(session: AsyncSession, *, client_id: int, now: datetime) -> l
     ]
 
 
+async def places_left(session: AsyncSession, *, program: Program) -> int | None:
+    """Free places now (None: no quota). Shown in the list; decided again at confirmation."""
+    if program.quota is None:
+        return None
+    taken = await repo.count_with_status(
+        session, program_id=program.id, statuses=[s.value for s in PLACE_TAKING]
+    )
+    return max(program.quota - taken, 0)
+
+
 class Gate(StrEnum):
     """Whether she may (go on) apply(ing) to a program now."""
 

@@ -86,7 +86,7 @@ async def test_a_client_applies_and_her_caseworker_reviews_from_the_alert(
     reply = await siti.send("/program")
     listing = reply[-1]
     assert "UEP Menjahit 2026" in listing.text and "Surat keterangan usaha (PDF)" in listing.text
-    assert "11 September 2026 pukul 23.59 WIB" in listing.text
+    assert "11 September 2026 pukul 23.59 WIB" in listing.text and "Sisa 10 tempat" in listing.text
     assert listing.button_labels == ["UEP Menjahit 2026", "❌ Batal"]
     reply = await siti.press("UEP Menjahit 2026")
     assert "Pertanyaan 1 dari 3" in reply[-1].text
@@ -254,6 +254,9 @@ async def test_a_full_quota_waitlists_the_next_application(harness: Harness, db:
         harness, db, first_name="Sari", full_name="Sari Wulandari", nik=NIK_SARI
     )
     assert "sudah terkirim" in await apply_to_uep(siti)
+    reply = await sari.send("/program")
+    assert "Kuota sudah penuh: pengajuan baru masuk daftar tunggu" in reply[-1].text
+    await sari.press("❌ Batal")
     assert "Anda masuk daftar tunggu" in await apply_to_uep(sari)
     first, second = await _applications(db)
     assert (first.status, second.status) == (ApplicationStatus.SUBMITTED, "waitlisted")

@@ -151,7 +151,7 @@ FEATURE = Feature(
     ),
     menu=(
         MenuEntry(Menu.CLIENT, N_("📝 Program bantuan"), RunCommand("program"), row=10),
-        MenuEntry(Menu.STAFF, N_("📝 Program"), RunCommand("kelolaprogram"), row=20, roles=ADMINS),
+        MenuEntry(Menu.STAFF, N_("📝 Program"), RunCommand("kelolaprogram"), row=21, roles=ADMINS),
     ),
     actions=(
         ActionRoute(ApplicationPress, on_review, CASEWORKERS),

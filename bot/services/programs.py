@@ -896,6 +896,7 @@ async def _digest(
         session,
         client_ids=client_ids,
         since=since,
+        until=now,  # a late digest does not count tomorrow's again
         unanswered_before=now - UNANSWERED_AFTER,
         open_statuses=[ApplicationStatus.SUBMITTED.value, ApplicationStatus.WAITLISTED.value],
     )

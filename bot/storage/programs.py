@@ -112,15 +112,18 @@ async def counts_in_scope(
     *,
     client_ids: Any,
     since: datetime,
+    until: datetime,
     unanswered_before: datetime,
     open_statuses: Collection[str],
 ) -> tuple[int, int]:
-    """(new since `since`, open and unreviewed since before `unanswered_before`) for the
+    """(new in [`since`, `until`), open and unreviewed since before `unanswered_before`) for the
     applications of the clients in scope (`client_ids`: ids or a SELECT of ids)."""
     in_scope = ProgramApplication.client_id.in_(client_ids)
     new = await session.execute(
         select(func.count(ProgramApplication.id)).where(
-            in_scope, ProgramApplication.created_at >= since
+            in_scope,
+            ProgramApplication.created_at >= since,
+            ProgramApplication.created_at < until,
         )
     )
     unanswered = await session.execute(

@@ -108,7 +108,4 @@ FEATURE = Feature(
         ActionRoute(ChooseLanguage, change_language),
         ActionRoute(ResumeDraft, resume),
     ),
-    help_notes=(
-        N_("Untuk pengaduan layanan publik, gunakan SP4N-LAPOR! di https://www.lapor.go.id"),
-    ),
 )

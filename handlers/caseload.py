@@ -11,6 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from bot.chat.actions import RunCommand, ShowMenu
+from bot.chat.callbacks import CallbackData
 from bot.chat.messages import Buttons, rows_of
 from bot.chat.turn import Turn
 from bot.domain.reference import ppks_by_no, region_by_code
@@ -22,7 +23,7 @@ from bot.domain.vocabulary import (
     ppks_label,
 )
 from bot.i18n import N_
-from bot.services import caseload, programs
+from bot.services import caseload, marketing, programs
 from bot.services.caseload import (
     PAGE_SIZE,
     ClientCard,
@@ -34,6 +35,7 @@ from bot.services.caseload import (
     Reject,
     Verify,
 )
+from bot.services.marketing import ClientRequests
 from bot.services.programs import ClientApplications
 from conversations import client_invite, reject, verify
 from conversations.engine import repeat
@@ -160,7 +162,7 @@ async def on_card(turn: Turn, action: ClientCard) -> None:
     if card is None:
         await _stale(turn)
         return
-    rows: list[list[tuple[str, Verify | Reject | ClientList | ClientApplications]]] = []
+    rows: list[list[tuple[str, CallbackData]]] = []
     if card.status is ClientStatus.PENDING:
         rows.append(
             [
@@ -168,6 +170,8 @@ async def on_card(turn: Turn, action: ClientCard) -> None:
                 (_("❌ Tolak"), Reject(card.id, action.filter, action.page)),
             ]
         )
+    if await marketing.has_requests(turn.session, client_id=card.id):
+        rows.append([(_("🛍️ Permintaan pemasaran"), ClientRequests(card.id))])
     if await programs.has_applications(turn.session, client_id=card.id):
         rows.append([(_("📝 Pengajuan program"), ClientApplications(card.id))])
     rows.append([(_("⬅️ Kembali"), ClientList(action.filter, action.page))])

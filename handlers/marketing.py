@@ -15,10 +15,17 @@ from bot.chat.actions import RunCommand
 from bot.chat.callbacks import CallbackData
 from bot.chat.messages import rows_of
 from bot.chat.turn import Turn
-from bot.domain.vocabulary import StaffRole
+from bot.domain.vocabulary import REQUEST_STATUS_LABELS, RequestStatus, StaffRole
 from bot.i18n import N_
-from bot.services import marketing
-from bot.services.marketing import ConsentPress, OfficerOp, OfficerPress, RequestOp, RequestPress
+from bot.services import marketing, media
+from bot.services.marketing import (
+    ClientRequests,
+    ConsentPress,
+    OfficerOp,
+    OfficerPress,
+    RequestOp,
+    RequestPress,
+)
 from conversations import marketing as flow
 from conversations import marketing_staff
 from conversations.engine import repeat
@@ -34,6 +41,34 @@ from handlers.features import (
 )
 
 PARTNERS = frozenset({StaffRole.PARTNER})
+CARD_REQUESTS = 5
+
+
+async def on_client_requests(turn: Turn, action: ClientRequests) -> None:
+    """A client's requests from her card, newest first, each with its photos; a client she
+    does not cover is a stale button."""
+    _ = turn.gettext
+    member = turn.staff
+    found = None
+    if member is not None:
+        found = await marketing.requests_of(turn.session, client_id=action.client_id, member=member)
+    if found is None:
+        await turn.conductor.stale(turn)
+        return
+    if not found:
+        turn.say(_("Belum ada permintaan bantuan pemasaran."))
+    for request, photos in found[:CARD_REQUESTS]:
+        state = _(REQUEST_STATUS_LABELS[RequestStatus(request.status)])
+        head = _("<b>🛍️ {product}</b> · {state} · {date}").format(
+            product=escape(request.product),
+            state=state,
+            date=escape(turn.t.date(request.created_at)),
+        )
+        lines = marketing.describe(turn.t, request, photos=len(photos))
+        turn.say("\n".join([head, *lines]))
+        if photos:
+            caption = _("📷 Foto produk: {product}").format(product=escape(request.product))
+            turn.say(caption, media=media.as_outbox_media(photos))
 
 
 async def start_request(turn: Turn, _args: str = "") -> None:
@@ -203,6 +238,7 @@ FEATURE = Feature(
     menu=(MenuEntry(Menu.CLIENT, N_("🛍️ Bantuan pemasaran"), RunCommand("pemasaran"), row=10),),
     actions=(
         ActionRoute(RequestPress, on_request_button, CASEWORKERS),
+        ActionRoute(ClientRequests, on_client_requests, CASEWORKERS),
         ActionRoute(ConsentPress, on_consent, ANYONE),
         ActionRoute(OfficerPress, on_officer_button, PARTNERS),
         ActionRoute(AgencyPress, on_agency_button, ADMINS),

@@ -212,14 +212,17 @@ class Turn:
         *,
         reply_keyboard: Sequence[Sequence[ReplyButton]] = (),
         remove_reply_keyboard: bool = False,
+        media: Sequence[tuple[str, str]] = (),
     ) -> None:
-        """Queue a message (HTML; escape anything a person typed)."""
+        """Queue a message (HTML; escape anything a person typed). With `media` (kind, file
+        id), the files go with the text as their caption (an album has no buttons)."""
         self.replies.append(
             Message(
                 text,
                 buttons,
                 tuple(tuple(row) for row in reply_keyboard),
                 remove_reply_keyboard,
+                media=tuple(media),
             )
         )
 

@@ -46,6 +46,7 @@ from bot.storage.models import (
     AlertKind,
     Client,
     MarketingRequest,
+    MediaFile,
     MediaOwner,
     Referral,
     ReferralStatus,
@@ -1018,6 +1019,32 @@ async def card_lines(session: AsyncSession, t: Translator, *, client_id: int) ->
         label = t.gettext(REQUEST_STATUS_LABELS[RequestStatus(request.status)])
         lines.append(f"• {escape(request.product)} — {label} ({t.date(request.created_at)})")
     return lines
+
+
+@dataclass(frozen=True)
+class ClientRequests(CallbackData, prefix="mrq"):
+    """🛍️ Permintaan pemasaran on a client's card: her requests, each with its photos."""
+
+    client_id: int
+
+
+async def has_requests(session: AsyncSession, *, client_id: int) -> bool:
+    """Whether she has asked for marketing help (her card then offers her requests)."""
+    return bool(await repo.of_client(session, client_id=client_id))
+
+
+async def requests_of(
+    session: AsyncSession, *, client_id: int, member: StaffProfile
+) -> list[tuple[MarketingRequest, list[MediaFile]]] | None:
+    """Her requests, newest first, with their photos; None when the member does not cover
+    her (as if she did not exist)."""
+    client = await session.get(Client, client_id)
+    if client is None or not member.covers_client(client):
+        return None
+    return [
+        (request, await media.files_of(session, owner=MediaOwner.MARKETING, owner_id=request.id))
+        for request in await repo.of_client(session, client_id=client_id)
+    ]
 
 
 async def photos_of(session: AsyncSession, *, request_id: int) -> list[str]:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from berdaya_sandbox.emulator import SentMessage
 from bot.services import marketing, staff
 from bot.services.marketing import (
+    ClientRequests,
     ConsentPress,
     OfficerOp,
     OfficerPress,
@@ -490,3 +491,33 @@ async def test_a_request_closed_while_she_was_asked_is_not_referred_after_all(
     assert since(budi, seen) == []
     [request] = await _requests(db)
     assert request.status == "done"
+
+
+async def test_the_client_card_shows_her_requests_with_their_photos_to_her_caseworker_only(
+    harness: Harness, db: Database
+) -> None:
+    siti = await invited_client(harness, db)
+    ani = await staff_member(harness, db)
+    rina = await staff_member(
+        harness, db, first_name="Bu Rina", full_name="Rina Malang", regions=("3507",)
+    )
+    await ask_for_help(siti, album=2, photos=0)
+    await ani.send("/klien")
+    card = await ani.press("▫️ Siti Rahayu · Kab. Bojonegoro")
+    assert "Kue kering nastar" in card[-1].text  # the card lists it
+    seen = len(ani.messages)
+    await ani.press("🛍️ Permintaan pemasaran")
+    shown, *album = since(ani, seen)
+    assert "Kue kering nastar" in shown.text and "⏳" in shown.text
+    assert "Rp20.000–Rp35.000" in shown.text and NIK_SITI not in shown.text
+    assert len(album) == 2 and len({m.media_group_id for m in album}) == 1  # her two photos
+    assert album[0].caption == "📷 Foto produk: Kue kering nastar"
+    [request] = await _requests(db)
+    forged = ClientRequests(request.client_id).pack()
+    seen_rina, seen_siti = len(rina.messages), len(siti.messages)
+    await rina.press_data(forged)  # another area's client
+    assert rina.user.callback_answers[-1].text == STALE
+    await siti.press_data(forged)  # the client herself
+    assert siti.user.callback_answers[-1].text == STALE
+    for message in [*since(rina, seen_rina), *since(siti, seen_siti)]:  # at most a menu
+        assert "Kue kering" not in message.text and message.photo is None

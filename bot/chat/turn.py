@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.chat.actions import StepAnswer
 from bot.chat.callbacks import CallbackData
-from bot.chat.messages import Button, Buttons, Message, ReplyButton
+from bot.chat.messages import Button, Buttons, Message, ReplyButton, media_messages
 from bot.i18n import Translator, guess_language, translator
 from bot.services.accounts import Profile
 from bot.services.staff import StaffProfile
@@ -215,14 +215,16 @@ class Turn:
         media: Sequence[tuple[str, str]] = (),
     ) -> None:
         """Queue a message (HTML; escape anything a person typed). With `media` (kind, file
-        id), the files go with the text as their caption (an album has no buttons)."""
+        id), the files are shown with the text as their caption (`media_messages`)."""
+        if media:
+            self.replies.extend(media_messages(text, buttons, media))
+            return
         self.replies.append(
             Message(
                 text,
                 buttons,
                 tuple(tuple(row) for row in reply_keyboard),
                 remove_reply_keyboard,
-                media=tuple(media),
             )
         )
 

@@ -13,13 +13,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.chat.messages import Buttons, EditButtons, Message, buttons_to_json
+from bot.chat.messages import Buttons, EditButtons, Message, buttons_to_json, media_messages
 from bot.storage import outbox
 from bot.storage.models import OutboxKind, OutboxMessage, OutboxStatus, Priority
 
 BULK_PURPOSES = frozenset({"checkin", "digest", "followup", "summary"})
-CAPTION_LIMIT = 1024  # characters of a photo's or a document's caption
-MEDIA_GROUP_MAX = 10  # files of one album
 
 
 def priority_of(purpose: str) -> Priority:
@@ -72,37 +70,6 @@ async def enqueue(
         dedupe_key=dedupe_key,
         not_before=not_before,
     )
-
-
-def media_messages(text: str, buttons: Buttons, media: Sequence[tuple[str, str]]) -> list[Message]:
-    """The messages that show files by file id with a text.
-
-    Telegram sends one file with a caption and buttons, or an album of 2–10 files of one kind
-    (photos, or documents) with a caption on the first and no buttons. So: files are grouped
-    in runs of one kind, at most 10 each; the text is the first group's caption when it fits
-    (1,024 characters) and no buttons are lost by it; otherwise it follows the files as a
-    message of its own, with the buttons.
-    """
-    groups: list[list[tuple[str, str]]] = []
-    for kind, file_id in media:
-        if not groups or groups[-1][0][0] != kind or len(groups[-1]) == MEDIA_GROUP_MAX:
-            groups.append([])
-        groups[-1].append((kind, file_id))
-    single = len(groups) == 1 and len(groups[0]) == 1
-    as_caption = len(text) <= CAPTION_LIMIT and (single or not buttons)
-    messages = [
-        Message(
-            text if as_caption and not index else "",
-            buttons if as_caption and single else (),
-            media=tuple(group),
-        )
-        for index, group in enumerate(groups)
-    ]
-    if not as_caption:
-        if not text:
-            raise ValueError("buttons under an album need a text")
-        messages.append(Message(text, buttons))
-    return messages
 
 
 async def enqueue_message(

@@ -59,6 +59,7 @@ from bot.storage.models import (
     Client,
     ClientEvent,
     ClientStatus,
+    MediaFile,
     MediaOwner,
     Program,
     ProgramApplication,
@@ -826,10 +827,9 @@ async def _alert_of(session: AsyncSession, application: ProgramApplication) -> A
     return await alerts_repo.by_event_key(session, event_key=f"application:{application.id}")
 
 
-async def document_count(session: AsyncSession, *, application_id: int) -> int:
-    """How many documents came with an application."""
-    files = await media.files_of(session, owner=MediaOwner.APPLICATION, owner_id=application_id)
-    return len(files)
+async def files_of_application(session: AsyncSession, *, application_id: int) -> list[MediaFile]:
+    """The documents that came with an application, in the order the program asks them."""
+    return await media.files_of(session, owner=MediaOwner.APPLICATION, owner_id=application_id)
 
 
 def answers_text(

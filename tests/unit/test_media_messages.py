@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.chat.messages import Button, Message
+from bot.chat.messages import Button, Message, media_messages
 from bot.config import Settings
 from bot.media_fetcher import extension_of
 from bot.services.media import backoff, unlink_files, write_file
-from bot.services.outbox import media_messages
 
 BUTTONS = ((Button("Ambil", "x:1"),),)
 

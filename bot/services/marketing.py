@@ -635,15 +635,7 @@ async def answer_consent(
                 [[(t.gettext("✅ Terima rujukan"), OfficerPress(referral.id, OfficerOp.ACCEPT))]]
             ),
             dedupe_key=f"mkt-ref:{referral.id}:{officer.id}",
-        )
-        await _send_photos(
-            session,
-            officer.telegram_id,
-            request,
-            language=officer.language,
-            now=now,
-            key=f"mkt-ref-photos:{referral.id}:{officer.id}",
-        )
+        )  # her photos stay in the office (the issue): the agency gets their number only
     referrer = None
     if referral.referred_by_staff_id is not None:
         referrer = await staff_repo.get(session, staff_id=referral.referred_by_staff_id)
@@ -716,6 +708,11 @@ def referral_text(
             who,
             _("Wilayah: {region}").format(region=escape(region)),
             *describe(t, request, photos=photos),
+            *(
+                [_("Foto produk disimpan di Dinas Sosial; mintalah kepada pendamping bila perlu.")]
+                if photos
+                else []
+            ),
         ]
     )
 

@@ -179,6 +179,8 @@ async def test_the_referral_asks_her_first_and_tells_her_every_step(
     referral = next(m for m in since(budi, seen_budi) if "Rujukan bantuan pemasaran" in m.text)
     assert "Siti Rahayu" in referral.text and NIK_SITI not in referral.text
     assert "Kue kering nastar" in referral.text
+    assert "Foto produk disimpan di Dinas Sosial" in referral.text  # her 2 photos stay inside
+    assert all(m.photo is None for m in since(budi, seen_budi))
     assert since(tono, seen_tono) == []  # another agency sees nothing
     assert "setuju namanya disebutkan" in ani.last.text
     assert (await _requests(db))[0].status == "referred"

@@ -157,6 +157,23 @@ async def ask(turn: Turn, flow: AnyFlow, state: StrEnum) -> None:
     await step.ask(turn, draft)
 
 
+async def may_open(turn: Turn, flow_name: str) -> bool:
+    """The opening of a client's flow command (/lapor, /pemasaran, /program): False when she is
+    not registered (she is told) or a flow is open (its question is asked again, with a word
+    when it is another flow); True when the caller may start its flow."""
+    _ = turn.gettext
+    active = turn.flow_state
+    if turn.profile is None or not turn.profile.registered:
+        turn.say(_("Anda belum terdaftar. Ketik /start untuk mendaftar."))
+        return False
+    if active is not None:
+        if active.flow != flow_name:
+            turn.say(_("Anda sedang mengisi data. Lanjutkan di bawah, atau ketik /batal."))
+        await repeat(turn, turn.conductor.flow(active.flow))
+        return False
+    return True
+
+
 async def repeat(turn: Turn, flow: AnyFlow) -> None:
     """Ask the current step's question again."""
     assert turn.flow_state is not None

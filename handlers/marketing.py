@@ -28,7 +28,7 @@ from bot.services.marketing import (
 )
 from conversations import marketing as flow
 from conversations import marketing_staff
-from conversations.engine import repeat
+from conversations.engine import may_open
 from handlers.features import (
     ADMINS,
     ANYONE,
@@ -70,15 +70,7 @@ async def on_client_requests(turn: Turn, action: ClientRequests) -> None:
 
 async def start_request(turn: Turn, _args: str = "") -> None:
     """/pemasaran: open a request, or put the open flow back on screen."""
-    _ = turn.gettext
-    active = turn.flow_state
-    if turn.profile is None or not turn.profile.registered or turn.profile.client_id is None:
-        turn.say(_("Anda belum terdaftar. Ketik /start untuk mendaftar."))
-    elif active is not None:
-        if active.flow != flow.FLOW.name:
-            turn.say(_("Anda sedang mengisi data. Lanjutkan di bawah, atau ketik /batal."))
-        await repeat(turn, turn.conductor.flow(active.flow))
-    else:
+    if await may_open(turn, flow.FLOW.name):
         await flow.start(turn)
 
 

@@ -23,7 +23,7 @@ from bot.services.programs import (
 )
 from conversations import application_reject, program_admin, program_apply
 from conversations.application_reject import RejectDraft
-from conversations.engine import repeat
+from conversations.engine import may_open, repeat
 from handlers.features import (
     ADMINS,
     CASEWORKERS,
@@ -40,14 +40,9 @@ CARD_APPLICATIONS = 5
 async def start_program(turn: Turn, _args: str = "") -> None:
     """The programs she may apply to, or the open application (or another flow) again."""
     _ = turn.gettext
-    active = turn.flow_state
-    if turn.profile is None or not turn.profile.registered or turn.profile.client_id is None:
-        turn.say(_("Anda belum terdaftar. Ketik /start untuk mendaftar."))
-    elif active is not None:
-        if active.flow != program_apply.FLOW.name:
-            turn.say(_("Anda sedang mengisi data. Lanjutkan di bawah, atau ketik /batal."))
-        await repeat(turn, turn.conductor.flow(active.flow))
-    elif not await program_apply.start(turn):
+    if not await may_open(turn, program_apply.FLOW.name):
+        return
+    if not await program_apply.start(turn):
         turn.say(
             _(
                 "Saat ini belum ada program yang terbuka untuk Anda. "

@@ -6,21 +6,13 @@ from bot.chat.actions import RunCommand
 from bot.chat.turn import Turn
 from bot.i18n import N_
 from conversations import report
-from conversations.engine import repeat
+from conversations.engine import may_open
 from handlers.features import Command, Feature, Menu, MenuEntry
 
 
 async def start_report(turn: Turn, _args: str = "") -> None:
     """Open a report, or put the open one (or the kept draft) back on screen."""
-    _ = turn.gettext
-    active = turn.flow_state
-    if turn.profile is None or not turn.profile.registered:
-        turn.say(_("Anda belum terdaftar. Ketik /start untuk mendaftar."))
-    elif active is not None:
-        if active.flow != report.FLOW.name:
-            turn.say(_("Anda sedang mengisi data. Lanjutkan di bawah, atau ketik /batal."))
-        await repeat(turn, turn.conductor.flow(active.flow))
-    else:
+    if await may_open(turn, report.FLOW.name):
         await report.start(turn)
 
 

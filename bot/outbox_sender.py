@@ -16,7 +16,9 @@ check-ins, digests). What cannot be sent now stays in the outbox under the retry
 
 Files Telegram already has (`Message.media`, by file id) take the same path and rules: one as
 sendPhoto or sendDocument with its caption and buttons, an album as one sendMediaGroup, which
-arrives whole or not at all and so is sent again whole.
+arrives whole or not at all and so is sent again whole. A file id Telegram refuses (400 "wrong
+file identifier") is not a failure of the message: the copies in the media folder are uploaded
+instead, and files never downloaded are named in a short note under the text.
 
 Each chat's messages go out in the order they were queued: a message waiting for a retry (or for
 the person) holds back the ones queued after it for the same chat.
@@ -42,13 +44,13 @@ from telegram import InputFile, InputMediaDocument, InputMediaPhoto
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
-from bot.chat.messages import Message, buttons_from_json
+from bot.chat.messages import CAPTION_LIMIT, Message, buttons_from_json
 from bot.clock import Clock, SystemClock
 from bot.i18n import translator
 from bot.media_fetcher import TelegramFiles
 from bot.pacer import lane
 from bot.render import inline_keyboard, reply_markup
-from bot.services import accounts, outbox, staff
+from bot.services import accounts, media, outbox, staff
 from bot.services_container import AppServices
 from bot.storage import outbox as repo
 from bot.storage.models import MediaKind, OutboxKind, OutboxMessage, OutboxStatus, Priority
@@ -66,6 +68,10 @@ WAIT_WINDOW = timedelta(days=30)  # for a person to open the bot (or unblock it)
 REFRESH_EVERY = timedelta(seconds=60)  # other processes' waiting chats are looked up this often
 MAX_BACKOFF = timedelta(minutes=5)
 EDIT_DONE = ("message is not modified", "message to edit not found", "message can't be edited")
+# What Telegram answers (400) for a file id it does not hold, or holds as another kind.
+FILE_REFUSED = ("file identifier", "file_id", "remote file", "file reference", "type of file")
+# A file id Telegram has, or a stored copy to upload: (kind, file id or bytes, file name).
+FileSource = tuple[str, str | bytes, str | None]
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,11 @@ Outcome = Sent | Retry | Blocked | Failed
 def backoff(attempts: int) -> timedelta:
     """1, 2, 4 … seconds after each failed attempt, at most 5 minutes."""
     return min(timedelta(seconds=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def refused_file(error: BadRequest) -> bool:
+    """Telegram will not send a file by this id (unknown, expired, or of another kind)."""
+    return any(words in error.message.lower() for words in FILE_REFUSED)
 
 
 def classify(error: Exception, *, attempts: int, edit: bool) -> Outcome:
@@ -386,33 +397,82 @@ class OutboxSender:
             return outcome
 
     async def _send_media(self, row: OutboxMessage, message: Message) -> Sent:
+        """The files by file id; if Telegram refuses one (a file id can outlive what Telegram
+        keeps of the file), the copies in the media folder are uploaded instead."""
+        try:
+            by_id: list[FileSource] = [(kind, file_id, None) for kind, file_id in message.media]
+            return await self._send_files(row, message.text, message, by_id)
+        except BadRequest as error:
+            if not refused_file(error):
+                raise
+        log.info("outbox %s (%s): file id refused, sending the stored copies", row.id, row.purpose)
+        return await self._send_stored_copies(row, message)
+
+    async def _send_stored_copies(self, row: OutboxMessage, message: Message) -> Sent:
+        """The files from the media folder; those never downloaded are named in a short note
+        (in the recipient's language), so the message itself always arrives."""
+        async with self.services.db.transaction() as session:
+            copies = await media.stored_copies(
+                session, self.services.settings, file_ids=[f for _, f in message.media]
+            )
+            language = await accounts.language_of(session, telegram_id=row.chat_id)
+        files: list[FileSource] = [
+            (kind, copy.data, copy.file_name)
+            for kind, file_id in message.media
+            if (copy := copies.get(file_id)) is not None
+        ]
+        missing = len(message.media) - len(files)
+        text = message.text
+        if missing:
+            note = (
+                translator(language)
+                .ngettext(
+                    "⚠️ {count} berkas tidak dapat ditampilkan lagi.",
+                    "⚠️ {count} berkas tidak dapat ditampilkan lagi.",
+                    missing,
+                )
+                .format(count=missing)
+            )
+            joined = f"{text}\n\n{note}" if text else note
+            if not files or len(joined) <= CAPTION_LIMIT:
+                text = joined
+        if files:
+            return await self._send_files(row, text, message, files)
+        result = await self.bot.send_message(
+            row.chat_id,
+            text,
+            reply_markup=reply_markup(message),
+            rate_limit_args=lane(row.priority),
+        )
+        return Sent(result.message_id)
+
+    async def _send_files(
+        self,
+        row: OutboxMessage,
+        text: str,
+        message: Message,
+        files: Sequence[FileSource],
+    ) -> Sent:
         """One photo or document with the caption and buttons, or an album (the caption on its
         first item; Telegram allows no buttons under an album)."""
-        caption = message.text or None
-        if len(message.media) == 1:
-            kind, file_id = message.media[0]
-            if kind == MediaKind.PHOTO:
-                result = await self.bot.send_photo(
-                    row.chat_id,
-                    file_id,
-                    caption=caption,
-                    reply_markup=reply_markup(message),
-                    rate_limit_args=lane(row.priority),
-                )
-            else:
-                result = await self.bot.send_document(
-                    row.chat_id,
-                    file_id,
-                    caption=caption,
-                    reply_markup=reply_markup(message),
-                    rate_limit_args=lane(row.priority),
-                )
+        caption = text or None
+        if len(files) == 1:
+            kind, source, name = files[0]
+            send = self.bot.send_photo if kind == MediaKind.PHOTO else self.bot.send_document
+            result = await send(
+                row.chat_id,
+                source,
+                caption=caption,
+                reply_markup=reply_markup(message),
+                filename=name,
+                rate_limit_args=lane(row.priority),
+            )
             return Sent(result.message_id)
         album = [
-            InputMediaPhoto(file_id, caption=None if index else caption)
+            InputMediaPhoto(source, caption=None if index else caption, filename=name)
             if kind == MediaKind.PHOTO
-            else InputMediaDocument(file_id, caption=None if index else caption)
-            for index, (kind, file_id) in enumerate(message.media)
+            else InputMediaDocument(source, caption=None if index else caption, filename=name)
+            for index, (kind, source, name) in enumerate(files)
         ]
         results = await self.bot.send_media_group(
             row.chat_id, album, rate_limit_args=lane(row.priority)

@@ -17,7 +17,7 @@ from bot.chat.messages import rows_of
 from bot.chat.turn import Turn
 from bot.domain.vocabulary import REQUEST_STATUS_LABELS, RequestStatus, StaffRole
 from bot.i18n import N_
-from bot.services import marketing
+from bot.services import marketing, media
 from bot.services.marketing import (
     ClientRequests,
     ConsentPress,
@@ -65,7 +65,10 @@ async def on_client_requests(turn: Turn, action: ClientRequests) -> None:
             date=escape(turn.t.date(request.created_at)),
         )
         lines = marketing.describe(turn.t, request, photos=len(photos))
-        turn.say("\n".join([head, *lines]))  # the photos came with the request's alert
+        turn.say("\n".join([head, *lines]))
+        if photos:
+            caption = _("📷 Foto produk: {product}").format(product=escape(request.product))
+            turn.say(caption, media=media.as_outbox_media(photos))
 
 
 async def start_request(turn: Turn, _args: str = "") -> None:

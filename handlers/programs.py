@@ -14,7 +14,7 @@ from bot.chat.actions import RunCommand
 from bot.chat.turn import Turn
 from bot.domain.vocabulary import APPLICATION_STATUS_LABELS
 from bot.i18n import N_
-from bot.services import programs
+from bot.services import media, programs
 from bot.services.programs import (
     ApplicationPress,
     ClientApplications,
@@ -138,6 +138,14 @@ async def on_client_applications(turn: Turn, action: ClientApplications) -> None
         turn.say(
             f"{head}\n{body}", programs.review_rows(turn.t, review.application.id, review.status)
         )
+        if files:  # her documents again, by file id, under the application they belong to
+            names = ", ".join(escape(f.label or "") for f in files)
+            caption = _("📎 Dokumen {client} untuk program {program}: {names}").format(
+                client=escape(review.client.full_name),
+                program=escape(review.program.name),
+                names=names,
+            )
+            turn.say(caption, media=media.as_outbox_media(files))
 
 
 FEATURE = Feature(

@@ -70,12 +70,18 @@ class ApiError(Exception):
     """A failed Bot API call: the HTTP status, Telegram's description and optional parameters."""
 
     def __init__(
-        self, error_code: int, description: str, parameters: dict[str, Any] | None = None
+        self,
+        error_code: int,
+        description: str,
+        parameters: dict[str, Any] | None = None,
+        *,
+        injected: bool = False,
     ) -> None:
         super().__init__(description)
         self.error_code = error_code
         self.description = description
         self.parameters = parameters
+        self.injected = injected  # the test set this answer up (e.g. `forget_file`)
 
     def to_json(self) -> dict[str, Any]:
         """The response body Telegram sends for this error."""

@@ -65,6 +65,7 @@ class FileStore:
         self._by_id: dict[str, StoredFile] = {}
         self._by_path: dict[str, StoredFile] = {}
         self._counter = 0
+        self.forgotten: set[str] = set()  # file ids a test made Telegram refuse
 
     def add(
         self,
@@ -104,6 +105,14 @@ class FileStore:
     def get(self, file_id: str) -> StoredFile | None:
         """The file with this file_id, if known."""
         return self._by_id.get(file_id)
+
+    def forget(self, file_id: str) -> None:
+        """Telegram no longer accepts this file_id (sending by it answers "wrong file
+        identifier"); getFile's old download path goes too."""
+        self.forgotten.add(file_id)
+        stored = self._by_id.pop(file_id, None)
+        if stored is not None:
+            self._by_path.pop(stored.file_path, None)
 
     def by_path(self, file_path: str) -> StoredFile | None:
         """The file behind a download path from getFile."""

@@ -168,7 +168,8 @@ def _resolve_file(st: EmulatorState, source: Upload | str | None, kind: str) -> 
         return st.files.add(kind, b"", file_name=name)
     stored = st.files.get(source)
     if stored is None:
-        raise bad_request(errors.WRONG_FILE_ID)
+        injected = source in st.files.forgotten  # the test asked for this refusal
+        raise ApiError(400, errors.WRONG_FILE_ID, injected=injected)
     if stored.kind != kind:
         raise bad_request(errors.FILE_TYPE_MISMATCH)
     return stored

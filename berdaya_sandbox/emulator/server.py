@@ -176,6 +176,7 @@ class BotApiEmulator:
                 await asyncio.sleep(failure.seconds)
         except ApiError as exc:
             status, body = exc.error_code, exc.to_json()
+            injected = injected or exc.injected
         except Exception as exc:
             # An emulator bug: answer like a server error so the bot's error path runs, and log.
             logger.exception("emulator failed on %s", name)
@@ -336,6 +337,11 @@ class BotApiEmulator:
         name = found[0] if found else method
         seconds = hang if hang is not None else (hang_after or 0.0)
         self.state.failures.append(Failure(name.lower(), times, error, mode, seconds, chat_id))
+
+    def forget_file(self, file_id: str) -> None:
+        """Telegram no longer holds this file: sending it by file_id answers 400 "wrong file
+        identifier" (a bot's file ids can outlive what Telegram keeps of the file)."""
+        self.state.files.forget(file_id)
 
     def block(self, user_id: int, *, notify_bot: bool = True) -> None:
         """The user blocks the bot: sending to them fails with 403 from now on. Telegram also

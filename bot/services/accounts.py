@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import DEFAULT_LANGUAGE
 from bot.storage import staff as staff_repo
 from bot.storage import users
 from bot.storage.models import ClientStatus
@@ -66,6 +67,16 @@ async def record_consent(
     profile = await find_profile(session, telegram_id=telegram_id)
     assert profile is not None
     return profile
+
+
+async def language_of(session: AsyncSession, *, telegram_id: int) -> str:
+    """The language to write to this chat in: the staff member's, else the account's, else
+    Indonesian."""
+    member = await staff_repo.get_by_telegram_id(session, telegram_id=telegram_id)
+    if member is not None:
+        return member.language
+    user = await users.get_by_telegram_id(session, telegram_id=telegram_id)
+    return user.language if user is not None else DEFAULT_LANGUAGE
 
 
 async def set_language(session: AsyncSession, *, telegram_id: int, language: str) -> None:

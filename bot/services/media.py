@@ -2,11 +2,13 @@
 
 `attach` is called in the turn that confirms a request or an application; the download into
 `BERDAYA_MEDIA_DIR` happens in a background job (a slow or failing getFile never holds up a
-person's turn). Staff are shown a file again by its file id.
+person's turn). Staff are shown a file again by its file id; if Telegram refuses the id, the
+outbox uploads the stored copy instead (`stored_copies`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import tempfile
@@ -210,6 +212,42 @@ def unlink_files(settings: Settings, paths: Iterable[str]) -> int:
                 except OSError:
                     break
     return removed
+
+
+@dataclass(frozen=True)
+class StoredCopy:
+    """A file's bytes from the media folder, to upload when Telegram refuses its file id."""
+
+    kind: str
+    file_name: str
+    data: bytes
+
+
+async def stored_copies(
+    session: AsyncSession, settings: Settings, *, file_ids: Sequence[str]
+) -> dict[str, StoredCopy]:
+    """The copies in the media folder of the files behind these file ids, by file id; a file
+    never downloaded, or gone from the folder, is left out."""
+    rows = await repo.stored_with_file_ids(session, file_ids=file_ids)
+    copies: dict[str, StoredCopy] = {}
+    for file_id, row in rows.items():
+        assert row.path is not None
+        data = await asyncio.to_thread(_read_inside, settings.media_dir, row.path)
+        if data is not None:
+            name = row.file_name if row.kind == MediaKind.DOCUMENT and row.file_name else None
+            copies[file_id] = StoredCopy(row.kind, name or Path(row.path).name, data)
+    return copies
+
+
+def _read_inside(root: Path, relative: str) -> bytes | None:
+    target = root / relative
+    if not _inside(root, target):
+        log.warning("media: a stored path outside the media folder was not read")
+        return None
+    try:
+        return target.read_bytes()
+    except OSError:
+        return None
 
 
 def _inside(root: Path, path: Path) -> bool:

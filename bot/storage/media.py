@@ -30,6 +30,18 @@ async def of_owner(session: AsyncSession, *, owner_kind: str, owner_id: int) -> 
     return list(rows)
 
 
+async def stored_with_file_ids(
+    session: AsyncSession, *, file_ids: Sequence[str]
+) -> dict[str, MediaFile]:
+    """The downloaded files behind these file ids (one each; any owner: it is the same file)."""
+    rows = await session.scalars(
+        select(MediaFile)
+        .where(MediaFile.file_id.in_(set(file_ids)), MediaFile.path.is_not(None))
+        .order_by(MediaFile.id)
+    )
+    return {row.file_id: row for row in rows}
+
+
 async def due(session: AsyncSession, *, now: datetime, limit: int) -> list[MediaFile]:
     """Files not downloaded yet, never tried or due to be tried again, oldest first."""
     rows = await session.scalars(

@@ -50,7 +50,7 @@ from tests.e2e.dialogs import (
     program_row,
     staff_member,
 )
-from tests.e2e.test_every_step import EXAMPLES, _put_at
+from tests.e2e.test_every_step import EXAMPLES, _put_at, held_photo
 from tests.harness import Harness, Person
 
 REGISTRY = Registry(all_features())
@@ -316,7 +316,7 @@ class Fuzzer:
         example = EXAMPLES[flow]
         first, full = self._name(rng)
         secrets = [first, full]
-        ids: dict[str, int] = {}
+        ids: dict[str, Any] = {}
         if example.persona == "newcomer":
             person = self.harness.person(first, "id")
             if state not in ("lang", "consent"):
@@ -328,11 +328,12 @@ class Fuzzer:
                         now=self.harness.clock.now(),
                     )
         elif example.persona in ("client", "applicant"):
+            ids["photo"] = held_photo(self.harness)
             if example.persona == "applicant":  # and a program open to her
                 program = f"Program {self._serial} {index}"
-                ids = {
-                    "program": await program_row(self.db, at=self.harness.clock.now(), name=program)
-                }
+                ids["program"] = await program_row(
+                    self.db, at=self.harness.clock.now(), name=program
+                )
             nik = self._nik()
             secrets.append(nik)
             person = await invited_client(

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from berdaya_sandbox.emulator import SentMessage
+from berdaya_sandbox.emulator.files import sample_png
 from bot.chat.actions import StepAnswer
 from bot.services import accounts
 from bot.storage.db import Database
@@ -74,7 +75,7 @@ class Example:
     """Who walks the flow, and a complete draft for it (ids filled in once rows exist)."""
 
     persona: str  # "newcomer", "client", "applicant" (a client and a program) or "admin"
-    draft: Callable[[dict[str, int]], dict[str, Any]]
+    draft: Callable[[dict[str, Any]], dict[str, Any]]
 
 
 EXAMPLES: dict[str, Example] = {
@@ -126,10 +127,10 @@ EXAMPLES: dict[str, Example] = {
     ),
     "mkt": Example(
         "client",
-        lambda _ids: {
+        lambda ids: {
             "product": "Kue kering nastar",
             "description": "Nastar isi selai nanas, toples 500 gram",
-            "photos": ["photo-file-1"],
+            "photos": [ids["photo"]],  # a file Telegram holds
             "price": [20_000, 35_000],
             "capacity": 50,
             "help": ["bazaar", "other"],
@@ -187,9 +188,14 @@ def test_every_registered_flow_has_an_example() -> None:
     assert set(EXAMPLES) == set(REGISTRY.flows)
 
 
+def held_photo(harness: Harness) -> str:
+    """The file id of a photo Telegram holds, as if she had sent it earlier."""
+    return harness.emulator.state.files.add("photo", sample_png(), mime_type="image/png").file_id
+
+
 async def _persona(
     harness: Harness, db: Database, kind: str, state: str
-) -> tuple[Person, dict[str, int]]:
+) -> tuple[Person, dict[str, Any]]:
     if kind == "newcomer":
         budi = harness.person("Budi", "id")
         if state not in ("lang", "consent"):  # every later step comes after her consent
@@ -199,7 +205,7 @@ async def _persona(
                 )
         return budi, {}
     if kind == "client":
-        return await invited_client(harness, db), {}
+        return await invited_client(harness, db), {"photo": held_photo(harness)}
     if kind == "applicant":  # a client, and a program open to her
         program = await program_row(db, at=harness.clock.now())
         return await invited_client(harness, db), {"program": program}

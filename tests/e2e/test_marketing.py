@@ -31,6 +31,7 @@ from bot.storage.models import (
     StaffRole,
 )
 from handlers.alerts import strip_stale_buttons
+from handlers.media import DownloadResult, download_job
 from tests.e2e.dialogs import NIK_SARI, NIK_SITI, invited_client, staff_member
 from tests.harness import Harness, Person
 
@@ -509,10 +510,11 @@ async def test_the_client_card_shows_her_requests_with_their_photos_to_her_casew
     assert "Kue kering nastar" in card[-1].text  # the card lists it
     seen = len(ani.messages)
     await ani.press("🛍️ Permintaan pemasaran")
-    [shown] = since(ani, seen)
+    shown, *album = since(ani, seen)
     assert "Kue kering nastar" in shown.text and "⏳" in shown.text
     assert "Rp20.000–Rp35.000" in shown.text and NIK_SITI not in shown.text
-    assert "Foto: 2" in shown.text
+    assert len(album) == 2 and len({m.media_group_id for m in album}) == 1  # her two photos
+    assert album[0].caption == "📷 Foto produk: Kue kering nastar"
     [request] = await _requests(db)
     forged = ClientRequests(request.client_id).pack()
     seen_rina, seen_siti = len(rina.messages), len(siti.messages)
@@ -522,3 +524,33 @@ async def test_the_client_card_shows_her_requests_with_their_photos_to_her_casew
     assert siti.user.callback_answers[-1].text == STALE
     for message in [*since(rina, seen_rina), *since(siti, seen_siti)]:  # at most a menu
         assert "Kue kering" not in message.text and message.photo is None
+
+
+async def test_the_card_shows_photos_telegram_no_longer_holds_from_the_media_folder(
+    harness: Harness, db: Database
+) -> None:
+    siti = await invited_client(harness, db)
+    ani = await staff_member(harness, db)
+    await ask_for_help(siti, album=2, photos=0)
+    assert await harness.run_job(download_job) == DownloadResult(stored=2)
+    async with db.transaction() as session:
+        photos = list(await session.scalars(select(MediaFile).order_by(MediaFile.position)))
+    for photo in photos:  # Telegram no longer holds them
+        harness.emulator.forget_file(photo.file_id)
+    on_disk = [(harness.media_dir / str(p.path)).read_bytes() for p in photos]
+    await ani.send("/klien")
+    await ani.press("▫️ Siti Rahayu · Kab. Bojonegoro")
+    seen = len(ani.messages)
+
+    await ani.press("🛍️ Permintaan pemasaran")
+
+    shown, *album = since(ani, seen)
+    assert "Kue kering nastar" in shown.text and "Foto: 2" in shown.text
+    assert album[0].caption == "📷 Foto produk: Kue kering nastar"
+    shown_bytes = []
+    for message in album:
+        assert message.photo
+        stored = harness.emulator.state.files.get(message.photo[-1].file_id)
+        assert stored is not None
+        shown_bytes.append(stored.data)
+    assert shown_bytes == on_disk  # her two photos, uploaded from the media folder

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from berdaya_sandbox.emulator import SentMessage
 from berdaya_sandbox.emulator.files import sample_png
 from bot.chat.messages import Button
-from bot.services import media, outbox
+from bot.services import accounts, media, outbox
 from bot.services.media import FileRef
 from bot.storage.db import Database
 from bot.storage.models import MediaFile, MediaKind, MediaOwner, OutboxMessage, OutboxStatus
@@ -336,7 +337,109 @@ async def test_an_album_answered_429_or_502_comes_once_after_the_wait(
     assert len(harness.emulator.calls_to("sendMediaGroup")) == 3
 
 
-async def test_an_album_refused_with_400_is_failed_and_the_next_message_goes_on(
+async def _outbox_rows(db: Database, chat_id: int) -> list[OutboxMessage]:
+    async with db.transaction() as session:
+        return list(
+            await session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.chat_id == chat_id, OutboxMessage.purpose == "alert")
+                .order_by(OutboxMessage.id)
+            )
+        )
+
+
+def _bytes_shown(harness: Harness, message: SentMessage) -> bytes:
+    """The content of the photo or document a message shows, as Telegram holds it."""
+    file_id = message.photo[-1].file_id if message.photo else message.document.file_id  # type: ignore[union-attr]
+    stored = harness.emulator.state.files.get(file_id)
+    assert stored is not None
+    return stored.data
+
+
+async def test_an_album_whose_file_ids_telegram_refuses_is_uploaded_from_the_media_folder(
+    harness: Harness, db: Database
+) -> None:
+    siti = harness.person("Siti")
+    await siti.send("/start")
+    photos = [sample_png(7, 7 + i) + b"batik" for i in range(2)]
+    ids = [await _photo_from(siti, data) for data in photos]
+    files = await _attach(db, harness, *(FileRef(i) for i in ids))
+    assert await _tick(harness) == DownloadResult(stored=2)
+    for file_id in ids:  # Telegram no longer holds them
+        harness.emulator.forget_file(file_id)
+    budi = harness.person("Budi")
+    await budi.send("/start")
+    async with db.transaction() as session:
+        for text, media_of in (("Foto", media.as_outbox_media(files)), ("Sesudahnya", ())):
+            await outbox.enqueue(
+                session,
+                chat_id=budi.id,
+                text=text,
+                media=media_of,
+                purpose="alert",
+                now=harness.clock.now(),
+            )
+    before = len(budi.messages)
+
+    await harness.deliver()
+
+    *album, after = budi.messages[before:]
+    assert [_bytes_shown(harness, m) for m in album] == photos  # the stored copies, in order
+    assert len({m.media_group_id for m in album}) == 1 and album[0].caption == "Foto"
+    assert after.text == "Sesudahnya"
+    assert [r.status for r in await _outbox_rows(db, budi.id)] == ["sent", "sent"]
+    uploads = harness.emulator.calls_to("sendMediaGroup")[-1].uploads
+    assert sorted(u.data for u in uploads.values()) == sorted(photos)
+
+
+async def test_a_file_never_downloaded_is_named_in_a_note_and_the_message_still_arrives(
+    harness: Harness, db: Database
+) -> None:
+    siti = harness.person("Siti")
+    await siti.send("/start")
+    kept = sample_png(9, 4)
+    [first] = await _attach(db, harness, FileRef(await _photo_from(siti, kept)))
+    assert await _tick(harness) == DownloadResult(stored=1)
+    [second] = await _attach(db, harness, FileRef(await _photo_from(siti, sample_png(9, 5))))
+    lone = await _photo_from(siti, sample_png(9, 6))  # never attached, never downloaded
+    for file_id in (first.file_id, second.file_id, lone):
+        harness.emulator.forget_file(file_id)
+    budi = harness.person("Budi")
+    await budi.send("/start")
+    async with db.transaction() as session:
+        await accounts.record_consent(  # Budi reads English
+            session, telegram_id=budi.id, language="en", now=harness.clock.now()
+        )
+        await outbox.enqueue(
+            session,
+            chat_id=budi.id,
+            text="Foto",
+            media=media.as_outbox_media([first, second]),
+            purpose="alert",
+            now=harness.clock.now(),
+        )
+        await outbox.enqueue(
+            session,
+            chat_id=budi.id,
+            text="Permintaan #7",
+            media=[(MediaKind.PHOTO.value, lone)],
+            buttons=((Button("✋ Saya tangani", "x:7"),),),
+            purpose="alert",
+            now=harness.clock.now(),
+        )
+    before = len(budi.messages)
+
+    await harness.deliver()
+
+    one, text_only = budi.messages[before:]
+    assert _bytes_shown(harness, one) == kept  # the one stored copy, with the note
+    assert one.caption == "Foto\n\n⚠️ 1 file can no longer be shown."
+    assert text_only.photo is None and text_only.button_labels == ["✋ Saya tangani"]
+    assert text_only.text == "Permintaan #7\n\n⚠️ 1 file can no longer be shown."
+    assert [r.status for r in await _outbox_rows(db, budi.id)] == ["sent", "sent"]
+
+
+async def test_an_album_refused_for_another_reason_is_failed_and_the_next_message_goes_on(
     harness: Harness, db: Database
 ) -> None:
     siti = harness.person("Siti")
@@ -344,12 +447,11 @@ async def test_an_album_refused_with_400_is_failed_and_the_next_message_goes_on(
     files = await _attach(
         db, harness, *[FileRef(await _photo_from(siti, sample_png(7, 7 + i))) for i in range(2)]
     )
+    assert await _tick(harness) == DownloadResult(stored=2)  # a stored copy changes nothing
     budi = harness.person("Budi")
     await budi.send("/start")
     harness.emulator.fail_next(
-        "sendMediaGroup",
-        error_code=400,
-        description="Bad Request: wrong file identifier/HTTP URL specified",
+        "sendMediaGroup", error_code=400, description="Bad Request: message caption is too long"
     )
     async with db.transaction() as session:
         await outbox.enqueue(
@@ -366,16 +468,9 @@ async def test_an_album_refused_with_400_is_failed_and_the_next_message_goes_on(
 
     await harness.deliver()
 
-    async with db.transaction() as session:
-        rows = list(
-            await session.scalars(
-                select(OutboxMessage)
-                .where(OutboxMessage.chat_id == budi.id, OutboxMessage.purpose == "alert")
-                .order_by(OutboxMessage.id)
-            )
-        )
+    rows = await _outbox_rows(db, budi.id)
     assert [r.status for r in rows] == [OutboxStatus.FAILED.value, OutboxStatus.SENT.value]
-    assert rows[0].last_error == "Wrong file identifier/http url specified"
+    assert rows[0].last_error == "Message caption is too long"
     assert budi.last.text == "Sesudahnya"
     assert not any(m.photo for m in budi.messages)
 

@@ -399,8 +399,10 @@ async def test_a_caseworker_reviews_from_the_client_card_and_another_area_cannot
     assert "UEP Menjahit 2026" in reply[-1].text  # the card lists it
     seen = len(ani.messages)
     await ani.press("📝 Pengajuan program")
-    [shown] = ani.messages[seen:]
+    shown, *documents = ani.messages[seen:]
     assert "UEP Menjahit 2026" in shown.text and "Apa jenis usaha Anda?: Jahit" in shown.text
+    assert [bool(m.photo) for m in documents] == [True, False]  # her KTP photo and her PDF
+    assert "Dokumen Siti Rahayu untuk program UEP Menjahit 2026" in (documents[0].caption or "")
     assert shown.button_labels == ["🔎 Periksa", "✅ Terima", "❌ Tolak", "🕒 Daftar tunggu"]
     reply = await ani.press("🕒 Daftar tunggu", shown)
     assert "Daftar tunggu. Klien sudah diberi tahu" in ani.text(reply)

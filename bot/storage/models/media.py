@@ -50,6 +50,7 @@ class MediaFile(Base):
     __table_args__ = (
         Index("ix_media_files_owner", "owner_kind", "owner_id"),
         Index("ix_media_files_pending", "stored_at", "attempts"),
+        Index("ix_media_files_file_id", "file_id"),  # a refused file id's stored copy
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -47,6 +47,11 @@ async def bot_process(
         )
         try:
             yield process
+        except BaseException as error:  # a failure names what the bot was doing
+            text = log.read_text(errors="replace")  # noqa: ASYNC240 (small, on failure only)
+            lines = text.splitlines()[-40:]
+            error.add_note("the bot's log, last lines:\n" + "\n".join(lines))
+            raise
         finally:
             if process.returncode is None:
                 process.kill()

@@ -300,7 +300,11 @@ async def _viewed(turn: Turn, draft: ProgramDraft, value: str) -> Next:
     if value == EDIT:
         return S.SUMMARY
     program = await programs.set_open(
-        turn.session, program_id=draft.program_id, is_open=not draft.is_open, now=turn.now
+        turn.session,
+        program_id=draft.program_id,
+        is_open=not draft.is_open,
+        now=turn.now,
+        actor=turn.staff,
     )
     if program is None:
         return S.LIST
@@ -590,7 +594,11 @@ async def _save(turn: Turn, draft: ProgramDraft) -> Next:
     if not _admin(turn):
         return await _not_admin(turn)
     saved = await programs.save_program(
-        turn.session, spec=_spec(draft), now=turn.now, program_id=draft.program_id
+        turn.session,
+        spec=_spec(draft),
+        now=turn.now,
+        program_id=draft.program_id,
+        actor=turn.staff,
     )
     if saved.outcome is SaveOutcome.NAME_TAKEN:
         turn.say(_("Nama itu sudah dipakai program lain. Tulis nama lain."))

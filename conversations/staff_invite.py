@@ -207,6 +207,7 @@ async def _save_areas(turn: Turn, draft: StaffDraft, target: int) -> Next:
         staff_id=target,
         region_codes=draft.regions,
         upt_ids=draft.upts,
+        now=turn.now,
     )
     card = await staff_admin.staff_card(turn.session, staff_id=target)
     if result is not ChangeResult.DONE or card is None:

@@ -13,6 +13,7 @@ def all_features() -> tuple[Feature, ...]:
     """Every feature of the bot."""
     from handlers import (
         alerts,
+        audit,
         caseload,
         checkins,
         core,
@@ -37,6 +38,7 @@ def all_features() -> tuple[Feature, ...]:
         alerts.FEATURE,
         caseload.FEATURE,
         staff_admin.FEATURE,
+        audit.FEATURE,
         staff_checkins.FEATURE,
         data_rights.FEATURE,
         media.FEATURE,

@@ -157,7 +157,11 @@ async def on_card(turn: Turn, action: ClientCard) -> None:
     _ = turn.gettext
     assert turn.staff is not None
     card = await caseload.client_card(
-        turn.session, viewer=turn.staff, client_id=action.client_id, translator=turn.t
+        turn.session,
+        viewer=turn.staff,
+        client_id=action.client_id,
+        now=turn.now,
+        translator=turn.t,
     )
     if card is None:
         await _stale(turn)

@@ -51,7 +51,9 @@ async def on_client_requests(turn: Turn, action: ClientRequests) -> None:
     member = turn.staff
     found = None
     if member is not None:
-        found = await marketing.requests_of(turn.session, client_id=action.client_id, member=member)
+        found = await marketing.requests_of(
+            turn.session, client_id=action.client_id, member=member, now=turn.now
+        )
     if found is None:
         await turn.conductor.stale(turn)
         return

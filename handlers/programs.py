@@ -118,7 +118,7 @@ async def on_client_applications(turn: Turn, action: ClientApplications) -> None
     found = None
     if member is not None:
         found = await programs.applications_of(
-            turn.session, client_id=action.client_id, member=member
+            turn.session, client_id=action.client_id, member=member, now=turn.now
         )
     if found is None:
         await turn.conductor.stale(turn)

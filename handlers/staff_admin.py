@@ -144,7 +144,7 @@ async def on_set_role(turn: Turn, action: SetRole) -> None:
     _ = turn.gettext
     assert turn.staff is not None  # the dispatcher checked the role
     result = await staff_admin.set_role(
-        turn.session, actor=turn.staff, staff_id=action.staff_id, role=action.role
+        turn.session, actor=turn.staff, staff_id=action.staff_id, role=action.role, now=turn.now
     )
     done = _("Peran diganti: {role}.").format(role=_(ROLE_LABELS[action.role]))
     if _changed(turn, result, done):

@@ -23,7 +23,8 @@ from bot.domain.nik import validate_nik
 from bot.domain.reference import ppks_by_no
 from bot.domain.vocabulary import BusinessStatus, ClientStatus, StaffRole
 from bot.i18n import Translator, translator
-from bot.services import client_requests, outbox, registration
+from bot.services import audit, client_requests, outbox, registration
+from bot.services.audit import AuditAction, Subject
 from bot.services.overview import StatusItem
 from bot.services.registration import NewInvitation
 from bot.services.staff import StaffProfile
@@ -205,13 +206,23 @@ async def client_card(
     *,
     viewer: StaffProfile,
     client_id: int,
+    now: datetime,
     translator: Translator | None = None,
 ) -> ClientDetails | None:
     """The client card, or None when the client does not exist or is not the viewer's; with a
-    `translator`, her requests and applications too (labelled in the viewer's language)."""
+    `translator`, her requests and applications too (labelled in the viewer's language). The
+    view is recorded in the audit log."""
     client = await _covered(session, viewer, client_id)
     if client is None:
         return None
+    await audit.record(
+        session,
+        actor=viewer,
+        action=AuditAction.CLIENT_VIEWED,
+        now=now,
+        subject=Subject.CLIENT,
+        subject_id=client.id,
+    )
     requests = (
         await client_requests.items_of(session, translator, client_id=client.id)
         if translator is not None
@@ -295,6 +306,16 @@ async def _decide(
         event=ClientEvent(
             client_id=client.id, staff_id=actor.id, kind=status.value, note=note, created_at=now
         ),
+    )
+    await audit.record(
+        session,
+        actor=actor,
+        action=AuditAction.CLIENT_VERIFIED
+        if status is ClientStatus.VERIFIED
+        else AuditAction.CLIENT_REJECTED,
+        now=now,
+        subject=Subject.CLIENT,
+        subject_id=client.id,
     )
     # A stored note, not UI text: the alert's history says what became of it.
     close_note = "Terverifikasi" if note is None else f"Ditolak: {note}"
@@ -492,6 +513,14 @@ async def invite_client(
         event=ClientEvent(
             client_id=invitation.client_id, staff_id=actor.id, kind="invited", created_at=now
         ),
+    )
+    await audit.record(
+        session,
+        actor=actor,
+        action=AuditAction.CLIENT_INVITED,
+        now=now,
+        subject=Subject.CLIENT,
+        subject_id=invitation.client_id,
     )
     return Invited(InviteResult.CREATED, invitation)
 

@@ -14,8 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.chat.messages import EditButtons, buttons_to_json
 from bot.i18n import translator
-from bot.services import alerts, outbox, staff
+from bot.services import alerts, audit, outbox, staff
 from bot.services.alerts import title
+from bot.services.audit import AuditAction, Subject
 from bot.services.staff import StaffProfile
 from bot.storage import alerts as repo
 from bot.storage import outbox as outbox_repo
@@ -90,6 +91,15 @@ async def claim(
         mine = alert.claimed_by_staff_id == member.id
         return ClaimOutcome.MINE if mine else ClaimOutcome.TAKEN
     alert.claimed_by_staff_id, alert.claimed_at = member.id, now
+    await audit.record(
+        session,
+        actor=member,
+        action=AuditAction.ALERT_CLAIMED,
+        now=now,
+        subject=Subject.ALERT,
+        subject_id=alert.id,
+        client_id=case.client.id,
+    )
     await repo.add_event(
         session,
         event=ClientEvent(
@@ -207,6 +217,15 @@ async def close_case(
     if alert.claimed_by_staff_id != member.id and not member.is_admin:
         return False
     alert.closed_at, alert.close_note = now, note
+    await audit.record(
+        session,
+        actor=member,
+        action=AuditAction.CASE_CLOSED,
+        now=now,
+        subject=Subject.ALERT,
+        subject_id=alert.id,
+        client_id=case.client.id,
+    )
     await repo.add_event(
         session,
         event=ClientEvent(

@@ -33,7 +33,8 @@ from bot.domain.vocabulary import (
     StaffRole,
 )
 from bot.i18n import N_, Translator, translator
-from bot.services import alerts, media, outbox
+from bot.services import alerts, audit, media, outbox
+from bot.services.audit import AuditAction, Subject
 from bot.services.media import FileRef
 from bot.services.overview import DigestCounts, Provider, StatusItem
 from bot.services.staff import StaffProfile
@@ -469,6 +470,27 @@ async def _close_alert(
     alert.closed_at, alert.close_note = now, note
 
 
+async def _audit(
+    session: AsyncSession,
+    member: StaffProfile,
+    action: AuditAction,
+    request: MarketingRequest,
+    now: datetime,
+    **detail: str | int,
+) -> None:
+    """Record a staff action on a request (codes and ids only: no product text)."""
+    await audit.record(
+        session,
+        actor=member,
+        action=action,
+        now=now,
+        subject=Subject.REQUEST,
+        subject_id=request.id,
+        client_id=request.client_id,
+        detail=detail,
+    )
+
+
 async def decline(
     session: AsyncSession, *, request_id: int, member: StaffProfile, reason: str, now: datetime
 ) -> Refusal | None:
@@ -479,6 +501,7 @@ async def decline(
     request, _client = found
     if request.status not in (RequestStatus.SUBMITTED.value, RequestStatus.IN_PROGRESS.value):
         return Refusal.NOT_OPEN
+    await _audit(session, member, AuditAction.REQUEST_DECLINED, request, now)
     await _event(
         session,
         request,
@@ -551,6 +574,7 @@ async def propose_referral(
             created_at=now,
         ),
     )
+    await _audit(session, member, AuditAction.REFERRAL_PROPOSED, request, now, agency=agency.id)
     if request.status == RequestStatus.SUBMITTED.value:
         await _event(
             session,
@@ -822,6 +846,7 @@ async def accept_referral(
         return False
     referral.status = ReferralStatus.ACCEPTED.value
     referral.accepted_by_staff_id, referral.accepted_at = officer.id, now
+    await _audit(session, officer, AuditAction.REFERRAL_ACCEPTED, view.request, now)
     await _event(session, view.request, kind="accepted", now=now, staff_id=officer.id)
     await _tell_client(
         session,
@@ -889,6 +914,9 @@ async def close_referral(
     referral.status, referral.closed_at = ReferralStatus.CLOSED.value, now
     referral.outcome, referral.outcome_note = outcome.value, note
     referral.accepted_by_staff_id = referral.accepted_by_staff_id or officer.id
+    await _audit(
+        session, officer, AuditAction.REFERRAL_CLOSED, view.request, now, outcome=outcome.value
+    )
     declined = outcome is ReferralOutcome.DECLINED
     status = RequestStatus.DECLINED if declined else RequestStatus.DONE
     await _event(
@@ -1031,13 +1059,21 @@ async def has_requests(session: AsyncSession, *, client_id: int) -> bool:
 
 
 async def requests_of(
-    session: AsyncSession, *, client_id: int, member: StaffProfile
+    session: AsyncSession, *, client_id: int, member: StaffProfile, now: datetime
 ) -> list[tuple[MarketingRequest, list[MediaFile]]] | None:
     """Her requests, newest first, with their photos; None when the member does not cover
-    her (as if she did not exist)."""
+    her (as if she did not exist). The view is recorded in the audit log."""
     client = await session.get(Client, client_id)
     if client is None or not member.covers_client(client):
         return None
+    await audit.record(
+        session,
+        actor=member,
+        action=AuditAction.CLIENT_REQUESTS_VIEWED,
+        now=now,
+        subject=Subject.CLIENT,
+        subject_id=client.id,
+    )
     return [
         (request, await media.files_of(session, owner=MediaOwner.MARKETING, owner_id=request.id))
         for request in await repo.of_client(session, client_id=client_id)

@@ -44,7 +44,8 @@ from bot.domain.vocabulary import (
     QuestionKind,
 )
 from bot.i18n import N_, Translator, translator
-from bot.services import alerts, cases, media, outbox
+from bot.services import alerts, audit, cases, media, outbox
+from bot.services.audit import AuditAction, Subject
 from bot.services.cases import Case
 from bot.services.media import FileRef
 from bot.services.overview import UNANSWERED_AFTER, DigestCounts, Provider, StatusItem
@@ -288,9 +289,15 @@ class Saved:
 
 
 async def save_program(
-    session: AsyncSession, *, spec: ProgramSpec, now: datetime, program_id: int | None = None
+    session: AsyncSession,
+    *,
+    spec: ProgramSpec,
+    now: datetime,
+    program_id: int | None = None,
+    actor: StaffProfile | None = None,
 ) -> Saved:
-    """Create a program, or change one (by id; else by name, for imports)."""
+    """Create a program, or change one (by id; else by name, for imports); recorded in the
+    audit log as the actor's (None: `berdaya programs import` on the server)."""
     found = problems(spec)
     if found:
         return Saved(SaveOutcome.INVALID, problems=tuple(found))
@@ -304,6 +311,7 @@ async def save_program(
         program = named
     if program is not None:
         _apply_spec(program, spec, now)
+        await _audit_program(session, actor, AuditAction.PROGRAM_SAVED, program.id, now)
         return Saved(SaveOutcome.UPDATED, program)
     program = Program(created_at=now)
     _apply_spec(program, spec, now)
@@ -312,16 +320,36 @@ async def save_program(
             await repo.add(session, program=program)
     except IntegrityError:
         return Saved(SaveOutcome.NAME_TAKEN)
+    await _audit_program(session, actor, AuditAction.PROGRAM_SAVED, program.id, now)
     return Saved(SaveOutcome.CREATED, program)
 
 
+async def _audit_program(
+    session: AsyncSession,
+    actor: StaffProfile | None,
+    action: AuditAction,
+    program_id: int,
+    now: datetime,
+) -> None:
+    await audit.record(
+        session, actor=actor, action=action, now=now, subject=Subject.PROGRAM, subject_id=program_id
+    )
+
+
 async def set_open(
-    session: AsyncSession, *, program_id: int, is_open: bool, now: datetime
+    session: AsyncSession,
+    *,
+    program_id: int,
+    is_open: bool,
+    now: datetime,
+    actor: StaffProfile | None = None,
 ) -> Program | None:
-    """Open or close a program for applications."""
+    """Open or close a program for applications (recorded as the actor's)."""
     program = await repo.get(session, program_id=program_id, lock=True)
     if program is not None:
         program.is_open, program.updated_at = is_open, now
+        action = AuditAction.PROGRAM_OPENED if is_open else AuditAction.PROGRAM_CLOSED
+        await _audit_program(session, actor, action, program.id, now)
     return program
 
 
@@ -525,6 +553,12 @@ OP_STATUS = {
     ReviewOp.REJECT: ApplicationStatus.REJECTED,
     ReviewOp.WAITLIST: ApplicationStatus.WAITLISTED,
 }
+REVIEW_ACTIONS = {
+    ApplicationStatus.UNDER_REVIEW: AuditAction.APPLICATION_REVIEWED,
+    ApplicationStatus.ACCEPTED: AuditAction.APPLICATION_ACCEPTED,
+    ApplicationStatus.REJECTED: AuditAction.APPLICATION_REJECTED,
+    ApplicationStatus.WAITLISTED: AuditAction.APPLICATION_WAITLISTED,
+}
 # Which decisions each state allows; accepted and rejected are final.
 ALLOWED: dict[ApplicationStatus, tuple[ReviewOp, ...]] = {
     ApplicationStatus.SUBMITTED: (
@@ -663,12 +697,21 @@ async def has_applications(session: AsyncSession, *, client_id: int) -> bool:
 
 
 async def applications_of(
-    session: AsyncSession, *, client_id: int, member: StaffProfile
+    session: AsyncSession, *, client_id: int, member: StaffProfile, now: datetime
 ) -> list[Review] | None:
-    """Her applications, newest first, for a staff member who covers her (else None)."""
+    """Her applications, newest first, for a staff member who covers her (else None); the
+    view is recorded in the audit log."""
     client = await session.get(Client, client_id)
     if client is None or not member.covers_client(client):
         return None
+    await audit.record(
+        session,
+        actor=member,
+        action=AuditAction.CLIENT_APPLICATIONS_VIEWED,
+        now=now,
+        subject=Subject.CLIENT,
+        subject_id=client.id,
+    )
     return [Review(a, p, client) for a, p in await repo.of_client(session, client_id=client_id)]
 
 
@@ -791,6 +834,15 @@ async def decide(
         if not reason:
             raise ValueError("a rejection needs a reason")
     application.status = target.value
+    await audit.record(
+        session,
+        actor=member,
+        action=REVIEW_ACTIONS[target],
+        now=now,
+        subject=Subject.APPLICATION,
+        subject_id=application.id,
+        client_id=client.id,
+    )
     application.reviewer_staff_id = member.id
     application.updated_at = now
     application.reviewed_at = application.reviewed_at or now

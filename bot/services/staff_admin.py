@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.chat.callbacks import CallbackData
 from bot.domain.reference import region_by_code
-from bot.services import cases
+from bot.services import audit, cases
+from bot.services.audit import AuditAction, Subject
 from bot.services.registration import hash_code, new_code, normalize_code
 from bot.services.staff import StaffProfile, profile_of
 from bot.storage import caseload as repo
@@ -211,6 +212,15 @@ async def invite_staff(
     )
     await staff_repo.replace_areas(session, staff_id=staff.id, region_codes=codes, upt_ids=upt_ids)
     log.info("staff %d invited staff %d as %s", actor.id, staff.id, role.value)
+    await audit.record(
+        session,
+        actor=actor,
+        action=AuditAction.STAFF_INVITED,
+        now=now,
+        subject=Subject.STAFF,
+        subject_id=staff.id,
+        detail={"role": role.value},
+    )
     return await _new_invitation(session, staff_id=staff.id, now=now)
 
 
@@ -305,7 +315,7 @@ async def _target(
 
 
 async def set_role(
-    session: AsyncSession, *, actor: StaffProfile, staff_id: int, role: StaffRole
+    session: AsyncSession, *, actor: StaffProfile, staff_id: int, role: StaffRole, now: datetime
 ) -> ChangeResult:
     """Give a staff member another role (not one's own)."""
     staff = await _target(session, actor, staff_id, self_allowed=False)
@@ -314,6 +324,15 @@ async def set_role(
     staff.role = role.value
     staff.command_menu = None
     log.info("staff %d set the role of staff %d to %s", actor.id, staff.id, role.value)
+    await audit.record(
+        session,
+        actor=actor,
+        action=AuditAction.STAFF_ROLE_CHANGED,
+        now=now,
+        subject=Subject.STAFF,
+        subject_id=staff.id,
+        detail={"role": role.value},
+    )
     return ChangeResult.DONE
 
 
@@ -324,6 +343,7 @@ async def set_areas(
     staff_id: int,
     region_codes: Iterable[str],
     upt_ids: Iterable[int],
+    now: datetime,
 ) -> ChangeResult:
     """Set exactly which kabupaten/kota and UPTs a staff member covers."""
     staff = await _target(session, actor, staff_id, self_allowed=True)
@@ -332,6 +352,14 @@ async def set_areas(
     codes = _check_regions(region_codes)
     await staff_repo.replace_areas(session, staff_id=staff.id, region_codes=codes, upt_ids=upt_ids)
     log.info("staff %d changed the areas of staff %d", actor.id, staff.id)
+    await audit.record(
+        session,
+        actor=actor,
+        action=AuditAction.STAFF_AREAS_CHANGED,
+        now=now,
+        subject=Subject.STAFF,
+        subject_id=staff.id,
+    )
     return ChangeResult.DONE
 
 
@@ -348,6 +376,14 @@ async def set_active(
     if not active:  # her cases go back to the others of her area
         await cases.release_cases_of(session, staff_id=staff.id, now=now)
     log.info("staff %d set staff %d active=%s", actor.id, staff.id, active)
+    await audit.record(
+        session,
+        actor=actor,
+        action=AuditAction.STAFF_REACTIVATED if active else AuditAction.STAFF_DEACTIVATED,
+        now=now,
+        subject=Subject.STAFF,
+        subject_id=staff.id,
+    )
     return ChangeResult.DONE
 
 

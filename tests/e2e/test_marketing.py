@@ -24,6 +24,7 @@ from bot.services.marketing import (
 from bot.storage.db import Database
 from bot.storage.models import (
     Agency,
+    AuditEvent,
     MarketingRequest,
     MediaFile,
     Referral,
@@ -362,6 +363,10 @@ async def test_the_caseworker_declines_with_a_reason_she_is_told(
     assert "belum dapat kami bantu" in told and "perlu PIRT dulu" in told
     [request] = await _requests(db)
     assert request.status == "declined"
+    async with db.transaction() as session:  # recorded, without her words or the reason
+        [logged] = list(await session.scalars(select(AuditEvent)))
+    assert (logged.action, logged.subject_id) == ("request_declined", request.id)
+    assert logged.detail == {"client": request.client_id}
     seen = len(ani.messages)
     await ani.press("🤝 Rujuk ke mitra", alert)  # too late to refer
     assert "sudah selesai" in ani.text(since(ani, seen))

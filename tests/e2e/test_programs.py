@@ -19,7 +19,14 @@ from bot.services.programs import (
 )
 from bot.services.programs import ReviewOp as Op
 from bot.storage.db import Database
-from bot.storage.models import Client, MediaFile, Program, ProgramApplication, StaffRole
+from bot.storage.models import (
+    AuditEvent,
+    Client,
+    MediaFile,
+    Program,
+    ProgramApplication,
+    StaffRole,
+)
 from tests.e2e.dialogs import NIK_SARI, invited_client, staff_member
 from tests.harness import Harness, Person
 
@@ -415,6 +422,12 @@ async def test_a_caseworker_reviews_from_the_client_card_and_another_area_cannot
     await siti.press_data(card_data)  # the client herself
     assert siti.user.callback_answers[-1].text == STALE
     assert (await _applications(db))[0].status == ApplicationStatus.WAITLISTED
+    async with db.transaction() as session:  # the audit log has Ani's view and decision only
+        logged = list(await session.execute(select(AuditEvent.action, AuditEvent.subject_id)))
+    assert [action for action, _ in logged if action.startswith(("client_app", "application"))] == [
+        "client_applications_viewed",
+        "application_waitlisted",
+    ]
 
 
 async def test_an_earlier_questions_button_is_stale_and_a_closed_program_ends_the_draft(

@@ -199,7 +199,9 @@ async def test_a_client_outside_the_area_can_be_neither_seen_nor_decided(db: Dat
     malang = await _staff(db, role=StaffRole.CASEWORKER, telegram_id=100, regions=(MALANG,))
     bojonegoro = await _staff(db, role=StaffRole.CASEWORKER, telegram_id=101, regions=(BOJONEGORO,))
     async with db.transaction() as session:
-        assert await caseload.client_card(session, viewer=malang, client_id=client_id) is None
+        assert (
+            await caseload.client_card(session, viewer=malang, client_id=client_id, now=NOW) is None
+        )
         refused = await caseload.verify_client(
             session, actor=malang, client_id=client_id, ppks_category=9, now=NOW
         )
@@ -216,7 +218,10 @@ async def test_a_client_outside_the_area_can_be_neither_seen_nor_decided(db: Dat
                 session, actor=bojonegoro, client_id=missing, ppks_category=9, now=NOW
             )
             assert found.result is DecisionResult.NOT_FOUND, missing
-            assert await caseload.client_card(session, viewer=bojonegoro, client_id=missing) is None
+            assert (
+                await caseload.client_card(session, viewer=bojonegoro, client_id=missing, now=NOW)
+                is None
+            )
         client = await session.get(Client, client_id)
         assert client is not None and client.status == "pending"
     assert await _notices(db, 9) == []
@@ -230,7 +235,7 @@ async def test_a_client_outside_the_area_can_be_neither_seen_nor_decided(db: Dat
             session, actor=bojonegoro, client_id=client_id, ppks_category=9, now=NOW
         )
         assert again.result is DecisionResult.NOT_PENDING and not again.notified
-        card = await caseload.client_card(session, viewer=bojonegoro, client_id=client_id)
+        card = await caseload.client_card(session, viewer=bojonegoro, client_id=client_id, now=NOW)
     assert card is not None and card.rejection_reason == "Bukan warga"
     assert card.ppks_category is None
     assert [(e.kind, e.note, e.staff_name) for e in card.events] == [
@@ -253,7 +258,7 @@ async def test_verification_stores_the_ppks_category_and_tells_the_client(db: Da
             session, actor=caseworker, client_id=client_id, ppks_category=9, now=NOW
         )
         assert done.result is DecisionResult.DONE and done.notified
-        card = await caseload.client_card(session, viewer=caseworker, client_id=client_id)
+        card = await caseload.client_card(session, viewer=caseworker, client_id=client_id, now=NOW)
     assert card is not None and card.ppks_category == 9
     assert card.status is ClientStatus.VERIFIED
     [notice] = await _notices(db, 9)
@@ -309,7 +314,7 @@ async def test_an_invitation_stays_inside_the_caseworkers_area(db: Database) -> 
         client = await session.get(Client, invited.invitation.client_id)
         assert client is not None and client.upt_id == upt_id and client.ppks_category == 9
         assert await caseload.upt_choices(session, actor=viewer) == [(upt_id, upt.name)]
-        card = await caseload.client_card(session, viewer=viewer, client_id=client.id)
+        card = await caseload.client_card(session, viewer=viewer, client_id=client.id, now=NOW)
     assert card is not None and card.upt_name == upt.name
     assert card.training_ended_on == date(2026, 6, 30) and [e.kind for e in card.events] == [
         "invited"
@@ -414,12 +419,14 @@ async def test_administrators_change_others_but_not_themselves(db: Database) -> 
             is ChangeResult.SELF
         )
         assert (
-            await staff_admin.set_role(session, actor=admin, staff_id=999, role=StaffRole.ADMIN)
+            await staff_admin.set_role(
+                session, actor=admin, staff_id=999, role=StaffRole.ADMIN, now=NOW
+            )
             is ChangeResult.NOT_FOUND
         )
         assert (
             await staff_admin.set_areas(
-                session, actor=admin, staff_id=ani.id, region_codes=[MALANG], upt_ids=[]
+                session, actor=admin, staff_id=ani.id, region_codes=[MALANG], upt_ids=[], now=NOW
             )
             is ChangeResult.DONE
         )

@@ -1,6 +1,7 @@
 """The database tables, as SQLAlchemy 2 typed models (one module per area)."""
 
 from bot.domain.vocabulary import BusinessStatus, ClientOrigin, ClientStatus, Obstacle, StaffRole
+from bot.storage.models.audit import AuditEvent
 from bot.storage.models.base import NAMING_CONVENTION, Base
 from bot.storage.models.casework import (
     Alert,
@@ -38,6 +39,7 @@ __all__ = [
     "Alert",
     "AlertDelivery",
     "AlertKind",
+    "AuditEvent",
     "Base",
     "BusinessReport",
     "BusinessStatus",

@@ -33,6 +33,7 @@ than any single send can take (`stale_after`: a write that failed after the send
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -374,6 +375,17 @@ class OutboxSender:
             message = Message.from_json(row.text, row.payload)
             if message.media:  # files Telegram has, by file id
                 return await self._send_media(row, message)
+            if message.picture is not None:  # a picture the bot drew, the text as its caption
+                name, encoded = message.picture
+                result = await self.bot.send_photo(
+                    row.chat_id,
+                    base64.b64decode(encoded),
+                    caption=message.text or None,
+                    filename=name,
+                    reply_markup=reply_markup(message),
+                    rate_limit_args=lane(row.priority),
+                )
+                return Sent(result.message_id)
             if message.document is not None:  # a file, the text as its caption
                 name, content = message.document
                 result = await self.bot.send_document(

@@ -26,6 +26,7 @@ def all_features() -> tuple[Feature, ...]:
         requests_status,
         staff_admin,
         staff_checkins,
+        statistics,
     )
 
     return (
@@ -39,6 +40,7 @@ def all_features() -> tuple[Feature, ...]:
         caseload.FEATURE,
         staff_admin.FEATURE,
         audit.FEATURE,
+        statistics.FEATURE,
         staff_checkins.FEATURE,
         data_rights.FEATURE,
         media.FEATURE,

@@ -57,6 +57,9 @@ class Message:
     # as an album (the caption on the first, no buttons possible). `outbox.enqueue(media=…)`
     # splits longer or mixed lists.
     media: tuple[tuple[str, str], ...] = ()
+    # A picture the bot drew (file name, base64 of the PNG), e.g. /ringkasan's chart: sent as a
+    # photo with the text as its caption (at most 1,024 characters) and the buttons.
+    picture: tuple[str, str] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-able form for the outbox."""
@@ -73,6 +76,8 @@ class Message:
             data["remove_reply"] = True
         if self.media:
             data["media"] = [[kind, file_id] for kind, file_id in self.media]
+        if self.picture is not None:
+            data["picture"] = list(self.picture)
         return data
 
     @classmethod
@@ -91,6 +96,9 @@ class Message:
             if data.get("document")
             else None,
             media=tuple((str(kind), str(file_id)) for kind, file_id in data.get("media", [])),
+            picture=(str(data["picture"][0]), str(data["picture"][1]))
+            if data.get("picture")
+            else None,
         )
 
 

@@ -196,9 +196,16 @@ async def report_row(
 
 
 async def checkin_row(
-    db: Database, *, client_id: int, status: str, sent_at: datetime, sequence: int = 0
+    db: Database,
+    *,
+    client_id: int,
+    status: str,
+    sent_at: datetime,
+    sequence: int = 0,
+    resolved_at: datetime | None = None,
 ) -> None:
-    """A check-in sent at `sent_at`; a missed one is resolved 7 days later."""
+    """A check-in sent at `sent_at`; a missed one is resolved 7 days later, an answered one
+    at `resolved_at`."""
     from bot.storage.models import CheckIn, CheckInStatus
 
     missed = status == CheckInStatus.MISSED.value
@@ -211,7 +218,7 @@ async def checkin_row(
                 status=status,
                 sent_at=sent_at,
                 last_sent_at=sent_at,
-                resolved_at=sent_at + timedelta(days=7) if missed else None,
+                resolved_at=sent_at + timedelta(days=7) if missed else resolved_at,
             )
         )
 

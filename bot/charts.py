@@ -11,9 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from io import BytesIO
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
 MAX_BARS = 10
 WIDTH_INCHES = 7.0
 DPI = 130  # 910 px wide
@@ -36,6 +33,10 @@ def plain(label: str) -> str:
 
 def draw(title: str, panels: Sequence[Panel]) -> bytes:
     """A PNG of the panels stacked under the title (panels without bars are left out)."""
+    # Imported here: matplotlib costs the bot's start-up time and memory until a chart is asked.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     shown = [p for p in panels if p.bars]
     if not shown:
         raise ValueError("nothing to draw")

@@ -14,7 +14,7 @@ from bot.domain.nik import NikError
 from bot.domain.reference import region_by_code
 from bot.i18n import translator
 from bot.runtime import prepare_database
-from bot.services import marketing, programs, registration, staff, staff_admin
+from bot.services import marketing, programs, registration, roster, staff, staff_admin
 from bot.storage import rekey
 from bot.storage import staff as staff_repo
 from bot.storage.crypto import (
@@ -197,6 +197,47 @@ async def import_programs(settings: Settings, text: str) -> tuple[str, bool]:
         lines.append(f"Rows skipped: {len(report.bad_rows)}")
         lines += [f"  line {line}: {why}" for line, why in report.bad_rows]
     return "\n".join(lines), not report.bad_rows
+
+
+def read_binary_file(path: Path) -> bytes:
+    """A file's bytes, or BadInput."""
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise BadInput(f"cannot read {path}: {type(error).__name__}") from None
+
+
+async def import_roster(
+    settings: Settings, path: Path, data: bytes, *, bot_username: str | None
+) -> tuple[str, bool]:
+    """Upsert clients from a roster file's bytes; the lines to print, and whether every row
+    was good (if not, nothing was imported)."""
+    await prepare_database(settings)
+    db = open_database(settings)
+    now = SystemClock().now()
+    try:
+        async with db.transaction() as session:
+            report = await roster.import_roster(
+                session, data, path.name, now=now, today=now.astimezone(settings.timezone).date()
+            )
+    except roster.RosterError as error:
+        raise BadInput(f"{path}: {error}") from None
+    finally:
+        await db.dispose()
+    if report.bad_rows:
+        lines = [f"Nothing imported: {len(report.bad_rows)} bad rows. Fix them and import again."]
+        lines += [f"  line {line}: {why}" for line, why in report.bad_rows]
+        return "\n".join(lines), False
+    lines = [
+        f"Clients new: {report.count(roster.Outcome.CREATED)}, "
+        f"updated: {report.count(roster.Outcome.UPDATED)}, "
+        f"unchanged: {report.count(roster.Outcome.UNCHANGED)}"
+    ]
+    for line, outcome, code in report.done:
+        if outcome is roster.Outcome.CREATED:
+            link = f"  https://t.me/{bot_username}?start={code}" if bot_username else ""
+            lines.append(f"  line {line}: invitation code {code}{link}")
+    return "\n".join(lines), True
 
 
 async def rotate_keys(settings: Settings, args: argparse.Namespace) -> str:

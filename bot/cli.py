@@ -47,6 +47,14 @@ def _parser() -> argparse.ArgumentParser:
     invite.add_argument("--nik", required=True, help="16-digit NIK")
     invite.add_argument("--region", required=True, help="kabupaten/kota code, e.g. 3522")
     invite.add_argument("--bot-username", help="for the deep link; asked from the Bot API if unset")
+    roster = client_commands.add_parser(
+        "import",
+        help="upsert clients by NIK from a .csv or .xlsx roster (docs/ROSTER.md); if any row is "
+        "bad nothing is imported, and every bad row is listed (exit status 1)",
+    )
+    roster.add_argument("file", type=Path, help="e.g. docs/roster_template.csv")
+    roster.add_argument("--bot-username", help="to print each new client's deep link")
+    client_commands.add_parser("template", help="print the roster template (CSV)")
     _staff_parsers(commands)
     _keys_parsers(commands)
     programs = commands.add_parser("programs", help="programs clients may apply for")
@@ -148,6 +156,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             asyncio.run(prepare_database(load_settings()))
             print("Database is up to date.")
+        elif args.command == "clients" and args.clients_command == "template":
+            from bot.services.roster import template_csv
+
+            print(template_csv(), end="")
+        elif args.command == "clients" and args.clients_command == "import":
+            from bot.admin_cli import import_roster, read_binary_file
+
+            data = read_binary_file(args.file)
+            text, all_good = asyncio.run(
+                import_roster(load_settings(), args.file, data, bot_username=args.bot_username)
+            )
+            print(text)
+            if not all_good:
+                return 1
         elif args.command == "clients":
             from bot.admin_cli import invite_client
 

@@ -51,6 +51,7 @@ class AuditAction(StrEnum):
     STAFF_AREAS_CHANGED = "staff_areas_changed"
     STAFF_DEACTIVATED = "staff_deactivated"
     STAFF_REACTIVATED = "staff_reactivated"
+    ROSTER_IMPORTED = "roster_imported"
 
 
 class Subject(StrEnum):
@@ -90,6 +91,7 @@ LABELS: dict[AuditAction, str] = {
     AuditAction.STAFF_AREAS_CHANGED: N_("mengubah wilayah staf"),
     AuditAction.STAFF_DEACTIVATED: N_("menonaktifkan staf"),
     AuditAction.STAFF_REACTIVATED: N_("mengaktifkan kembali staf"),
+    AuditAction.ROSTER_IMPORTED: N_("mengimpor daftar klien"),
 }
 SUBJECT_LABELS: dict[Subject, str] = {
     Subject.APPLICATION: N_("pengajuan #{id}"),

@@ -22,7 +22,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.nik import NikError, validate_nik
 from bot.domain.reference import PPKS_CATEGORIES, REGIONS, Region, ppks_by_no
-from bot.services import registration
+from bot.services import audit, registration
+from bot.services.audit import AuditAction
+from bot.services.staff import StaffProfile
 from bot.storage import caseload as caseload_repo
 from bot.storage import clients as clients_repo
 
@@ -302,10 +304,25 @@ async def apply(
 
 
 async def import_roster(
-    session: AsyncSession, data: bytes, file_name: str, *, now: datetime, today: date
+    session: AsyncSession,
+    data: bytes,
+    file_name: str,
+    *,
+    now: datetime,
+    today: date,
+    actor: StaffProfile | None = None,
 ) -> ImportReport:
-    """Check the whole file, then (only if every row is good) upsert every row."""
+    """Check the whole file, then (only if every row is good) upsert every row; recorded in
+    the audit log as the actor's (None: the command line)."""
     good, bad = await check(session, read_table(data, file_name), today=today)
     if bad:
         return ImportReport(bad_rows=bad)
-    return ImportReport(done=await apply(session, good, now=now, today=today))
+    report = ImportReport(done=await apply(session, good, now=now, today=today))
+    await audit.record(
+        session,
+        actor=actor,
+        action=AuditAction.ROSTER_IMPORTED,
+        now=now,
+        detail={outcome.name.lower(): report.count(outcome) for outcome in Outcome},
+    )
+    return report

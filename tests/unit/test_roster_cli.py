@@ -3,6 +3,7 @@ bad row and nothing is imported, every bad row named with its line."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -48,6 +49,11 @@ def test_the_template_imports_once_then_changes_nothing_then_updates(tmp_path: P
     moved = berdaya("clients", "import", str(roster), env=env, cwd=tmp_path)
     assert "Clients new: 0, updated: 1, unchanged: 0" in moved.stdout
     assert _clients(tmp_path) == [("3507", 9, "2026-06-30")]  # a bare name: the kabupaten
+    with sqlite3.connect(tmp_path / "b.db") as db:  # each import is in the audit log
+        logged = db.execute("SELECT actor_id, action, detail FROM audit_events ORDER BY id")
+        assert [row[:2] for row in logged.fetchall()] == [(None, "roster_imported")] * 3
+        last = db.execute("SELECT detail FROM audit_events ORDER BY id DESC").fetchone()[0]
+        assert json.loads(last) == {"created": 0, "updated": 1, "unchanged": 0}
 
 
 def test_one_bad_row_and_nothing_is_imported_with_every_bad_row_named(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from bot.domain.nik import NikError
 from bot.domain.reference import region_by_code
 from bot.i18n import translator
 from bot.runtime import prepare_database
-from bot.services import marketing, programs, registration, roster, staff, staff_admin
+from bot.services import export, marketing, programs, registration, roster, staff, staff_admin
 from bot.storage import rekey
 from bot.storage import staff as staff_repo
 from bot.storage.crypto import (
@@ -238,6 +238,33 @@ async def import_roster(
             link = f"  https://t.me/{bot_username}?start={code}" if bot_username else ""
             lines.append(f"  line {line}: invitation code {code}{link}")
     return "\n".join(lines), True
+
+
+async def export_workbook(settings: Settings, args: argparse.Namespace) -> str:
+    """Write the Excel workbook (every column: the command line is an administrator's)."""
+    if args.region is not None and region_by_code(args.region) is None:
+        raise BadInput(f"--region: unknown kabupaten/kota code {args.region!r}")
+    await prepare_database(settings)
+    db = open_database(settings)
+    which = export.ExportFilter(region_code=args.region, since=args.since, until=args.until)
+    try:
+        async with db.transaction() as session:
+            counts = await export.write_workbook(
+                session,
+                args.file,
+                viewer=None,
+                which=which,
+                zone=settings.timezone,
+                now=SystemClock().now(),
+            )
+    except OSError as error:
+        raise BadInput(f"cannot write {args.file}: {type(error).__name__}") from None
+    finally:
+        await db.dispose()
+    return (
+        f"Wrote {args.file}: {counts.clients} clients, {counts.reports} reports, "
+        f"{counts.requests} marketing requests, {counts.applications} program applications"
+    )
 
 
 async def rotate_keys(settings: Settings, args: argparse.Namespace) -> str:

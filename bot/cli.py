@@ -8,6 +8,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Callable, Coroutine, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,14 @@ from bot.config import SettingsError, load_settings
 from bot.logging_setup import configure_logging
 
 SANDBOX_EXTRA = "the sandbox needs the sandbox extra: pip install 'berdaya[sandbox]'"
+
+
+def _day(text: str) -> date:
+    """A YYYY-MM-DD date argument."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -67,6 +76,17 @@ def _parser() -> argparse.ArgumentParser:
         "are listed and skipped",
     )
     program_import.add_argument("file", type=Path, help="e.g. docs/programs_sample.csv")
+    export = commands.add_parser(
+        "export",
+        help="write the Excel workbook (clients, reports, requests, applications) with every "
+        "column, personal data included (docs/EXPORT.md)",
+    )
+    export.add_argument("file", type=Path, help="the .xlsx to write, e.g. berdaya-2026-12.xlsx")
+    export.add_argument("--region", help="only this kabupaten/kota code, e.g. 3522")
+    export.add_argument(
+        "--since", type=_day, help="reports, requests, applications from YYYY-MM-DD"
+    )
+    export.add_argument("--until", type=_day, help="… until YYYY-MM-DD (inclusive)")
     sandbox = commands.add_parser(
         "sandbox", help="the bot and a local Bot API emulator in this terminal (no token needed)"
     )
@@ -194,6 +214,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(text)
             if not all_good:
                 return 1
+        elif args.command == "export":
+            from bot.admin_cli import export_workbook
+
+            print(asyncio.run(export_workbook(load_settings(), args)))
         elif args.command == "agencies":
             from bot.admin_cli import agencies_command
 

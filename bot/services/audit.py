@@ -52,6 +52,7 @@ class AuditAction(StrEnum):
     STAFF_DEACTIVATED = "staff_deactivated"
     STAFF_REACTIVATED = "staff_reactivated"
     ROSTER_IMPORTED = "roster_imported"
+    EXPORTED = "exported"
 
 
 class Subject(StrEnum):
@@ -92,6 +93,7 @@ LABELS: dict[AuditAction, str] = {
     AuditAction.STAFF_DEACTIVATED: N_("menonaktifkan staf"),
     AuditAction.STAFF_REACTIVATED: N_("mengaktifkan kembali staf"),
     AuditAction.ROSTER_IMPORTED: N_("mengimpor daftar klien"),
+    AuditAction.EXPORTED: N_("mengekspor data ke Excel"),
 }
 SUBJECT_LABELS: dict[Subject, str] = {
     Subject.APPLICATION: N_("pengajuan #{id}"),
